@@ -1,0 +1,141 @@
+"""All tables, as SQLModel classes.
+
+The schema itself is owned by the Alembic migrations in `store/migrations/`; these
+classes describe the same tables for the ORM, and a test checks that the two agree
+(`alembic check`-style comparison), so a column added here without a migration fails CI.
+Times are aware UTC instants (`UTCDateTime`); naive datetimes are refused.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from store.types import UTCDateTime, utcnow
+
+
+def _utc_column(*, nullable: bool = True, index: bool = False) -> Any:
+    return Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+class Source(SQLModel, table=True):
+    """A configured source, mirrored from the sources file at each crawl."""
+
+    __tablename__ = "source"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=sa.Column(sa.String(100), nullable=False, unique=True))
+    kind: str = Field(sa_column=sa.Column(sa.String(20), nullable=False))
+    url: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
+    language: str | None = Field(default=None, sa_column=sa.Column(sa.String(12)))
+    interval_seconds: int = Field(default=1800, sa_column=sa.Column(sa.Integer(), nullable=False))
+    enabled: bool = Field(default=True, sa_column=sa.Column(sa.Boolean(), nullable=False))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
+    )
+
+
+class FeedState(SQLModel, table=True):
+    """What the last poll of a feed learnt: validators for conditional GET, timing, failures."""
+
+    __tablename__ = "feed_state"
+
+    source_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer(), sa.ForeignKey("source.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    etag: str | None = Field(default=None, sa_column=sa.Column(sa.Text()))
+    last_modified: str | None = Field(default=None, sa_column=sa.Column(sa.Text()))
+    last_poll_at: datetime | None = _utc_column()
+    next_poll_at: datetime | None = _utc_column()
+    last_new_at: datetime | None = _utc_column()
+    consecutive_failures: int = Field(default=0, sa_column=sa.Column(sa.Integer(), nullable=False))
+    last_status: str | None = Field(default=None, sa_column=sa.Column(sa.String(20)))
+    last_error: str | None = Field(default=None, sa_column=sa.Column(sa.Text()))
+
+
+class IngestRun(SQLModel, table=True):
+    """One run of one source: a row opened at the start and closed at the end.
+
+    The contract's counters are columns; every other named outcome (page_404,
+    fallback_summary, salvaged_feed, ...) is kept in `counters` as JSON so the run log
+    stays data for reports without a migration per new outcome.
+    """
+
+    __tablename__ = "ingest_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer(), sa.ForeignKey("source.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    started_at: datetime = Field(sa_column=sa.Column(UTCDateTime(), nullable=False, index=True))
+    finished_at: datetime | None = _utc_column()
+    status: str = Field(default="running", sa_column=sa.Column(sa.String(20), nullable=False))
+    http_status: int | None = Field(default=None, sa_column=sa.Column(sa.Integer()))
+    n_fetched: int = Field(default=0, sa_column=sa.Column(sa.Integer(), nullable=False))
+    n_new: int = Field(default=0, sa_column=sa.Column(sa.Integer(), nullable=False))
+    n_duplicates: int = Field(default=0, sa_column=sa.Column(sa.Integer(), nullable=False))
+    n_irrelevant: int = Field(default=0, sa_column=sa.Column(sa.Integer(), nullable=False))
+    n_errors: int = Field(default=0, sa_column=sa.Column(sa.Integer(), nullable=False))
+    error: str | None = Field(default=None, sa_column=sa.Column(sa.Text()))
+    counters: dict[str, int] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON(), nullable=False))
+
+
+class Article(SQLModel, table=True):
+    """A relevant article as extracted from its page (or, failing that, its feed entry)."""
+
+    __tablename__ = "article"
+    __table_args__ = (sa.Index("ix_article_source_published", "source_id", "published_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(sa_column=sa.Column(sa.Text(), nullable=False, unique=True))
+    canonical_url: str = Field(sa_column=sa.Column(sa.Text(), nullable=False, index=True))
+    source_id: int = Field(
+        sa_column=sa.Column(sa.Integer(), sa.ForeignKey("source.id", ondelete="CASCADE"), nullable=False)
+    )
+    run_id: int | None = Field(
+        default=None,
+        sa_column=sa.Column(sa.Integer(), sa.ForeignKey("ingest_run.id", ondelete="SET NULL")),
+    )
+    domain: str = Field(sa_column=sa.Column(sa.String(255), nullable=False))
+    title: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
+    authors: str | None = Field(default=None, sa_column=sa.Column(sa.Text()))
+    site_name: str | None = Field(default=None, sa_column=sa.Column(sa.Text()))
+    text: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
+    text_source: str = Field(sa_column=sa.Column(sa.String(10), nullable=False))
+    language: str | None = Field(default=None, sa_column=sa.Column(sa.String(12), index=True))
+    published_at: datetime = Field(sa_column=sa.Column(UTCDateTime(), nullable=False, index=True))
+    published_at_source: str = Field(sa_column=sa.Column(sa.String(10), nullable=False))
+    published_day: str = Field(sa_column=sa.Column(sa.String(10), nullable=False, index=True))
+    fetched_at: datetime = Field(sa_column=sa.Column(UTCDateTime(), nullable=False))
+    content_hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, index=True))
+    relevance: float = Field(sa_column=sa.Column(sa.Float(), nullable=False))
+    word_count: int = Field(default=0, sa_column=sa.Column(sa.Integer(), nullable=False))
+
+
+class SeenUrl(SQLModel, table=True):
+    """Every entry URL a crawl has decided on, stored or not.
+
+    Irrelevant articles are not stored, yet must not be fetched again on the next pass:
+    this table remembers the decision (stored, irrelevant, failed) per URL.
+    """
+
+    __tablename__ = "seen_url"
+
+    url: str = Field(sa_column=sa.Column(sa.Text(), primary_key=True))
+    source_id: int = Field(
+        sa_column=sa.Column(sa.Integer(), sa.ForeignKey("source.id", ondelete="CASCADE"), nullable=False)
+    )
+    outcome: str = Field(sa_column=sa.Column(sa.String(20), nullable=False))
+    first_seen_at: datetime = Field(
+        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
+    )

@@ -16,11 +16,11 @@ should match must go through *exactly* the same normalisation and tokenisation, 
 silently never matches. Validating a term means tokenising it, so the one implementation of
 :func:`normalize` / :func:`tokenize` sits next to the loader and the scorer imports it.
 
-Normalisation (:func:`normalize`): NFKC, case-fold, then accents are folded by decomposing
-and dropping the combining marks U+0300–U+036F, then recomposing (NFC). So "Corée" equals
+Normalisation (:func:`normalize`): NFKC, case-fold, then accents are folded: every accented
+Latin, Greek or Cyrillic letter is replaced by its base letter (its NFD form without the
+combining marks U+0300–U+036F) and stray combining marks are dropped. So "Corée" equals
 "Coree", "Choïgou" equals "Choigou", Russian "ё" equals "е" and "й" equals "и" (harmless for
-matching and it spares listing both spellings). Hangul is decomposed and recomposed
-unchanged, because its jamo are not combining marks.
+matching, and it spares listing both spellings). Hangul and Han characters are untouched.
 
 Tokenisation (:func:`tokenize`): ``\\w+`` runs are word tokens. Hyphens, en-dashes, minus,
 apostrophes (``'`` ``’`` ``ʼ``) and middle dots (``·`` ``・``) are *soft* separators, exactly like
@@ -67,6 +67,32 @@ Word = tuple[str, bool]
 """One word of a term: (normalised text, is_prefix)."""
 
 
+def _accent_table() -> dict[str, str]:
+    """Map every accented Latin/Greek/Cyrillic letter to its unaccented form, computed once.
+
+    Folding through a precomputed table touches only the few accented characters of a text;
+    decomposing and recomposing the whole text (NFD → strip → NFC) would also round-trip
+    every Hangul syllable, which tripled the cost of normalising Korean articles.
+    """
+    table: dict[str, str] = {}
+    for code in (*range(0x00C0, 0x0530), *range(0x1E00, 0x2000)):
+        char = chr(code)
+        decomposed = unicodedata.normalize("NFD", char)
+        stripped = _COMBINING_RE.sub("", decomposed)
+        if stripped != decomposed:
+            table[char] = unicodedata.normalize("NFC", stripped)
+    return table
+
+
+_ACCENTS: dict[str, str] = _accent_table()
+_ACCENTED_RE = re.compile("[" + "".join(_ACCENTS) + "\u0300-\u036f]")
+
+
+def _fold(match: re.Match[str]) -> str:
+    """Replacement for one accented letter (or a stray combining mark, which is dropped)."""
+    return _ACCENTS.get(match.group(), "")
+
+
 def normalize(text: str) -> str:
     """Return ``text`` NFKC-normalised, case-folded and with accents folded.
 
@@ -75,9 +101,7 @@ def normalize(text: str) -> str:
     """
     if text.isascii():
         return text.lower()
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = _COMBINING_RE.sub("", unicodedata.normalize("NFD", text))
-    return unicodedata.normalize("NFC", text)
+    return _ACCENTED_RE.sub(_fold, unicodedata.normalize("NFKC", text).casefold())
 
 
 def tokenize(text: str) -> list[str]:

@@ -1,0 +1,98 @@
+"""Item pipelines, one concern each, ordered in settings: canonicalize -> relevance -> store.
+
+Every decision is counted on the source's run; an item that stops here (irrelevant) is
+remembered in `seen_url` so the next pass does not fetch it again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+from w3lib.url import canonicalize_url
+
+from crawler.context import CrawlContext
+from crawler.items import ArticleItem
+from crawler.topic.relevance import score_article
+from store.articles import NewArticle, mark_seen, store_article
+
+
+class _ContextPipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Any:
+        return cls(crawler)
+
+    @property
+    def context(self) -> CrawlContext:
+        spider = self.crawler.spider
+        assert spider is not None
+        context: CrawlContext = spider.context
+        return context
+
+
+def same_site(a: str, b: str) -> bool:
+    """Whether two URLs are on the same registrable-ish host (www. and m. ignored)."""
+
+    def host(url: str) -> str:
+        name = (urlsplit(url).hostname or "").lower()
+        for prefix in ("www.", "m.", "mobile.", "amp."):
+            name = name.removeprefix(prefix)
+        return name
+
+    return bool(host(a)) and host(a) == host(b)
+
+
+class CanonicalizePipeline(_ContextPipeline):
+    """The page's declared canonical URL, when it is on the same site, else the URL
+    itself; both normalized (query sorted, fragment dropped) by w3lib."""
+
+    def process_item(self, item: ArticleItem) -> ArticleItem:
+        declared = item.canonical_url
+        chosen = declared if declared and same_site(declared, item.url) else item.url
+        item.canonical_url = canonicalize_url(chosen, keep_fragments=False)
+        return item
+
+
+class RelevancePipeline(_ContextPipeline):
+    """Keep articles about the Russia–North Korea relationship; count and forget the rest."""
+
+    def process_item(self, item: ArticleItem) -> ArticleItem:
+        relevance = score_article(item.title, item.text, item.language)
+        item.relevance = relevance.score
+        if not relevance.relevant:
+            mark_seen(self.context.engine, item.url, item.source_id, "irrelevant")
+            self.context.count(item.source_name, "n_irrelevant")
+            raise DropItem(f"not about Russia–North Korea (score {relevance.score:.1f}): {item.url}")
+        return item
+
+
+class StorePipeline(_ContextPipeline):
+    """One transaction per article; a unique-index violation counts as a duplicate."""
+
+    def process_item(self, item: ArticleItem) -> ArticleItem:
+        outcome = store_article(
+            self.context.engine,
+            NewArticle(
+                url=item.url,
+                canonical_url=item.canonical_url or item.url,
+                source_id=item.source_id,
+                run_id=item.run_id,
+                title=item.title,
+                text=item.text,
+                text_source=item.text_source,
+                published_at=item.published_at,
+                published_at_source=item.published_at_source,
+                fetched_at=item.fetched_at,
+                relevance=item.relevance,
+                language=item.language,
+                authors=tuple(item.authors),
+                site_name=item.site_name,
+            ),
+        )
+        self.context.count(item.source_name, "n_new" if outcome == "new" else "n_duplicates")
+        return item

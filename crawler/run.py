@@ -1,0 +1,105 @@
+"""One pass over the given sources, in this process: open a run per source, crawl, close
+the runs with their counters.
+
+Scrapy's reactor cannot be restarted in one process, so `crawl_once` may run once per
+process; the CLI calls it once, tests and the daemon start a process per pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import CrawlerProcess
+from sqlalchemy.engine import Engine
+
+from crawler.context import CrawlContext, ProgressHook, SourceRun
+from crawler.settings import crawl_settings
+from crawler.spiders.feed import FeedSpider
+from store.runs import close_run, open_run
+from store.sources import SourceSpec, sync_sources
+
+SUPPORTED_KINDS = {"feed"}
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    source: str
+    run_id: int
+    status: str
+    fetched: int
+    new: int
+    duplicates: int
+    irrelevant: int
+    not_modified: int
+    errors: int
+    error: str | None
+
+
+class _Closer:
+    """Closes every run when the spider closes; a strong reference (Scrapy's signal
+    receivers are weak references, so a lambda would be dropped silently)."""
+
+    def __init__(self, context: CrawlContext) -> None:
+        self.context = context
+        self.reason: str | None = None
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        self.reason = reason
+        default = "ok" if reason == "finished" else "interrupted"
+        for run in self.context.runs.values():
+            if run.tally.status is None and default == "interrupted":
+                run.tally.status = "interrupted"
+                run.tally.error = f"crawl stopped: {reason}"
+            close_run(self.context.engine, run.tally, default_status="ok")
+
+    def item_error(self, item: Any, response: Any, spider: Any, failure: Any) -> None:
+        source = getattr(item, "source_name", None)
+        if source in self.context.runs:
+            self.context.count(source, "n_errors")
+            self.context.count(source, "store_error")
+            run = self.context.runs[source]
+            run.tally.error = run.tally.error or f"{failure.type.__name__}: {failure.getErrorMessage()}"
+
+
+def crawl_once(
+    engine: Engine,
+    specs: list[SourceSpec],
+    settings: dict[str, Any] | None = None,
+    progress: ProgressHook | None = None,
+) -> list[RunSummary]:
+    """Crawl `specs` once into `engine` and return one summary per source."""
+    wanted = [spec for spec in specs if spec.enabled and spec.kind in SUPPORTED_KINDS]
+    ids = sync_sources(engine, wanted)
+    context = CrawlContext(engine=engine)
+    if progress is not None:
+        context.progress = progress
+    for spec in wanted:
+        context.runs[spec.name] = SourceRun(spec, ids[spec.name], open_run(engine, ids[spec.name]))
+    if not wanted:
+        return []
+    process = CrawlerProcess(crawl_settings(settings))
+    crawler = process.create_crawler(FeedSpider)
+    closer = _Closer(context)
+    crawler.signals.connect(closer.spider_closed, signal=signals.spider_closed)
+    crawler.signals.connect(closer.item_error, signal=signals.item_error)
+    process.crawl(crawler, context=context)
+    process.start()
+    return [summarize(name, run) for name, run in context.runs.items()]
+
+
+def summarize(name: str, run: SourceRun) -> RunSummary:
+    counts = run.tally.counts
+    return RunSummary(
+        source=name,
+        run_id=run.tally.run_id,
+        status=run.tally.status or "ok",
+        fetched=counts.get("n_fetched", 0),
+        new=counts.get("n_new", 0),
+        duplicates=counts.get("n_duplicates", 0),
+        irrelevant=counts.get("n_irrelevant", 0),
+        not_modified=counts.get("not_modified", 0),
+        errors=counts.get("n_errors", 0),
+        error=run.tally.error,
+    )

@@ -1,0 +1,313 @@
+"""The `rnk` command: a thin layer over the library. Library errors become clean CLI
+errors: exit 2 for a usage or configuration problem, 1 for anything else, 0 when the
+command did its work (sources that failed are recorded in the run log, not fatal)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import sys
+import tempfile
+import urllib.request
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from crawler.config import SourcesFileError, load_sources
+from crawler.extract import extract_page
+from crawler.run import RunSummary, crawl_once
+from crawler.settings import user_agent
+from crawler.topic.relevance import score_article
+from store.db import DatabaseUrlError, default_database_url, describe, make_engine
+from store.migrate import current_revision, upgrade
+from store.reports import ReportError, get_report, list_reports, run_report
+
+app = typer.Typer(
+    help="rnk: follow how the world's press covers Russia and North Korea.\n\n"
+    "Example: rnk crawl --sources sources.toml && rnk report articles-per-day",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(width=None if sys.stdout.isatty() else 200)
+err = Console(stderr=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL (sqlite:///FILE, postgresql://...) or a file path. "
+                 "Default: $RNK_DATABASE_URL, else a SQLite file in your data folder.",
+                 show_default=False),
+]
+SourcesOption = Annotated[Path, typer.Option("--sources", help="The sources file (TOML).")]
+FormatOption = Annotated[str, typer.Option("--format", help="table, csv or json.")]
+EXTRACT_MAX_BYTES = 10 * 1024 * 1024
+
+
+class UsageProblem(Exception):
+    """A usage or configuration error: exit status 2."""
+
+
+def _engine(db: str | None) -> Any:
+    try:
+        return make_engine(db or default_database_url())
+    except DatabaseUrlError as exc:
+        raise UsageProblem(str(exc)) from exc
+
+
+def _settings(pairs: Sequence[str]) -> dict[str, Any]:
+    settings: dict[str, Any] = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise UsageProblem(f"-s {pair!r}: write a Scrapy setting as NAME=VALUE")
+        key, value = pair.split("=", 1)
+        settings[key.strip()] = json.loads(value) if value[:1] in "[{" else value
+    return settings
+
+
+def _emit(columns: list[str], rows: list[tuple[Any, ...]], fmt: str, title: str | None = None) -> None:
+    def plain(value: Any) -> Any:
+        return value.isoformat() if isinstance(value, datetime | date) else value
+
+    if fmt == "json":
+        out.print_json(json.dumps([dict(zip(columns, map(plain, row), strict=True)) for row in rows]))
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([[plain(v) for v in row] for row in rows])
+        sys.stdout.write(buffer.getvalue())
+    elif fmt == "table":
+        table = Table(title=title)
+        for column in columns:
+            table.add_column(column, justify="right" if column.startswith("n_") else "left")
+        for row in rows:
+            table.add_row(*["" if v is None else str(plain(v)) for v in row])
+        out.print(table)
+    else:
+        raise UsageProblem(f"--format {fmt!r}: use table, csv or json")
+
+
+@app.command()
+def init(db: DbOption = None) -> None:
+    """Create the database or upgrade it in place to the newest schema.
+
+    Example: rnk init --db postgresql://postgres@127.0.0.1/rnk
+    """
+    engine = _engine(db)
+    before = current_revision(engine)
+    upgrade(engine)
+    after = current_revision(engine)
+    verb = "created" if before is None else ("already at" if before == after else f"upgraded from {before} to")
+    err.print(f"database {describe(engine)}: {verb} schema {after}")
+
+
+@app.command()
+def crawl(
+    db: DbOption = None,
+    sources: SourcesOption = Path("sources.toml"),
+    source: Annotated[list[str] | None, typer.Option("--source", help="Only this source (repeatable).")] = None,
+    setting: Annotated[list[str] | None, typer.Option("-s", "--setting", help="Scrapy setting NAME=VALUE (repeatable).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """One pass over the sources now: fetch feeds, extract articles, keep the relevant ones.
+
+    Example: rnk crawl --sources sources.toml --source yonhap-en-nk
+    """
+    specs = load_sources(sources)
+    if source:
+        unknown = sorted(set(source) - {s.name for s in specs})
+        if unknown:
+            raise UsageProblem(f"--source {unknown[0]!r} is not in {sources}; names: {', '.join(s.name for s in specs)}")
+        specs = [s for s in specs if s.name in set(source)]
+    engine = _engine(db)
+    upgrade(engine)
+    summaries = _crawl_with_progress(engine, specs, _settings(setting or []), quiet)
+    _print_summary(summaries)
+
+
+def _crawl_with_progress(engine: Any, specs: list[Any], settings: dict[str, Any], quiet: bool) -> list[RunSummary]:
+    feeds_total = sum(1 for s in specs if s.enabled and s.kind == "feed")
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, disable=quiet or not err.is_terminal, transient=True,
+    ) as progress:
+        feeds = progress.add_task("feeds", total=feeds_total)
+        articles = progress.add_task("articles", total=0)
+
+        def hook(_source: str, event: str, n: int) -> None:
+            if event == "entries":
+                progress.update(feeds, advance=1)
+                progress.update(articles, total=(progress.tasks[articles].total or 0) + n)
+            elif event in {"not_modified", "feed_refused"} or (event.startswith("feed_") and event != "feed_salvaged"):
+                progress.update(feeds, advance=1)
+            elif event in {"n_new", "n_irrelevant", "n_duplicates", "store_error"}:
+                progress.update(articles, advance=n)
+
+        return crawl_once(engine, specs, settings, progress=hook)
+
+
+def _print_summary(summaries: list[RunSummary]) -> None:
+    table = Table(title="crawl summary")
+    for column in ("source", "status", "fetched", "new", "irrelevant", "duplicates", "not modified", "errors", "error"):
+        table.add_column(column, justify="left" if column in {"source", "status", "error"} else "right")
+    for s in summaries:
+        table.add_row(s.source, s.status, str(s.fetched), str(s.new), str(s.irrelevant), str(s.duplicates),
+                      str(s.not_modified), str(s.errors), (s.error or "")[:80])
+    out.print(table)
+
+
+@app.command()
+def report(
+    name: Annotated[str | None, typer.Argument(help="Report name; see --list.")] = None,
+    db: DbOption = None,
+    list_: Annotated[bool, typer.Option("--list", help="List the canned reports.")] = False,
+    since: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option(help="Last day, YYYY-MM-DD.")] = None,
+    source: Annotated[str | None, typer.Option(help="Only this source.")] = None,
+    language: Annotated[str | None, typer.Option(help="Only this language (en, fr, ko, ru...).")] = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """Run a canned report (parameters are bound, never pasted into SQL).
+
+    Example: rnk report articles-per-day --since 2024-06-01 --format csv
+    """
+    if list_ or name is None:
+        _emit(["name", "title", "parameters", "description"],
+              [(r.name, r.title, ", ".join(p.name for p in r.params), r.description) for r in list_reports()],
+              fmt, "canned reports")
+        return
+    known = get_report(name)
+    values = {k: v for k, v in {"since": since, "until": until, "source": source, "language": language}.items()
+              if v is not None and k in {p.name for p in known.params}}
+    columns, rows = run_report(_engine(db), name, values)
+    _emit(columns, rows, fmt, known.title)
+
+
+def _read_page(target: str) -> tuple[bytes, str]:
+    if target.startswith(("http://", "https://")):
+        request = urllib.request.Request(target, headers={"User-Agent": user_agent()})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            body = response.read(EXTRACT_MAX_BYTES + 1)
+            if len(body) > EXTRACT_MAX_BYTES:
+                raise UsageProblem(f"{target}: page over {EXTRACT_MAX_BYTES} bytes")
+            return body, response.geturl()
+    path = Path(target)
+    if not path.is_file():
+        raise UsageProblem(f"{target}: no such file (give a path or an http(s) URL)")
+    return path.read_bytes(), path.resolve().as_uri()
+
+
+@app.command()
+def extract(
+    targets: Annotated[list[str], typer.Argument(help="Files or http(s) URLs of article pages.")],
+    url: Annotated[str | None, typer.Option(help="The URL a saved FILE came from (for canonical links).")] = None,
+    language: Annotated[str | None, typer.Option(help="The source's language hint.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="json (one object per line) or table.")] = "json",
+) -> None:
+    """Show what rnk extracts from pages, to check a new source before adding it.
+
+    Example: rnk extract https://example.org/news/1.html --format json
+    """
+    for target in targets:
+        body, page_url = _read_page(target)
+        result = extract_page(body, url or page_url, language_hint=language)
+        relevance = score_article(result.title, result.text, result.language)
+        record = {
+            "url": url or page_url,
+            "title": result.title,
+            "authors": result.authors,
+            "published_at": result.published_at.isoformat() if result.published_at else None,
+            "published_at_source": ("page" if result.published_kind == "datetime" else "page_date_only")
+            if result.published_at else None,
+            "language": result.language,
+            "language_source": result.language_source,
+            "page_lang": result.page_lang,
+            "canonical_url": result.canonical_url,
+            "site_name": result.site_name,
+            "relevance": relevance.score,
+            "relevant": relevance.relevant,
+            "matched_terms": list(relevance.matched),
+            "words": len(result.text.split()),
+            "text": result.text,
+        }
+        if fmt == "json":
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        elif fmt == "table":
+            table = Table(title=target, show_header=False)
+            for key, value in record.items():
+                table.add_row(key, str(value)[:300])
+            out.print(table)
+        else:
+            raise UsageProblem(f"--format {fmt!r}: use json or table")
+
+
+def examples_dir() -> Path:
+    return Path(__file__).resolve().parents[1] / "examples"
+
+
+@app.command()
+def demo(
+    db: Annotated[Path | None, typer.Option("--db", help="SQLite file to create (default: a fresh temporary one).")] = None,
+    examples: Annotated[Path, typer.Option(help="The example corpus folder.")] = examples_dir(),
+) -> None:
+    """Serve the bundled example corpus on 127.0.0.1, crawl it into a fresh SQLite file,
+    and print the articles-per-day report.
+
+    Example: rnk demo --db /tmp/rnk-demo.db
+    """
+    from jobs.localserver import LocalSiteServer
+
+    site, sources_file = examples / "site", examples / "sources.toml"
+    if not site.is_dir() or not sources_file.is_file():
+        raise UsageProblem(f"{examples}: no site/ folder or sources.toml; pass --examples DIR")
+    target = db or Path(tempfile.mkdtemp(prefix="rnk-demo-")) / "rnk-demo.db"
+    if target.exists():
+        target.unlink()
+    engine = _engine(str(target))
+    upgrade(engine)
+    with LocalSiteServer(site) as server:
+        err.print(f"serving {site} on {server.base_url}; database {target}")
+        specs = load_sources(sources_file, base_url=server.base_url)
+        summaries = _crawl_with_progress(engine, specs, {"AUTOTHROTTLE_START_DELAY": 0.1}, quiet=False)
+    _print_summary(summaries)
+    columns, rows = run_report(engine, "articles-per-day")
+    _emit(columns, rows, "table", get_report("articles-per-day").title)
+    err.print(f"database kept at {target}; try: rnk report articles-per-day --db {target}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `rnk` console script; maps errors to exit statuses."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.root.handlers:
+        handler.setLevel(logging.WARNING)  # Scrapy lowers the root logger's level
+    try:
+        app(args=list(argv) if argv is not None else None, standalone_mode=False)
+    except (UsageProblem, SourcesFileError, ReportError, DatabaseUrlError) as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        return 2
+    except typer.Exit as exc:
+        return int(exc.exit_code or 0)
+    except typer.Abort:
+        err.print("aborted")
+        return 130
+    except Exception as exc:  # click usage errors carry their own exit code
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            return 2
+        err.print(f"[red]error:[/red] {type(exc).__name__}: {exc}", highlight=False)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -79,10 +79,14 @@ def parse_sources(text: str, path: Path) -> list[SourceSpec]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"line (\d+)", str(exc))
-        raise SourcesFileError(path, int(found.group(1)) if found else None, f"not valid TOML: {exc}") from exc
+        raise SourcesFileError(
+            path, int(found.group(1)) if found else None, f"not valid TOML: {exc}"
+        ) from exc
     unknown_top = set(data) - {"source"}
     if unknown_top:
-        raise SourcesFileError(path, None, f"unknown top-level key(s) {sorted(unknown_top)}: only [[source]] tables")
+        raise SourcesFileError(
+            path, None, f"unknown top-level key(s) {sorted(unknown_top)}: only [[source]] tables"
+        )
     blocks = data.get("source", [])
     if not isinstance(blocks, list) or not blocks:
         raise SourcesFileError(path, None, "no [[source]] tables: add at least one source")
@@ -102,12 +106,14 @@ def parse_sources(text: str, path: Path) -> list[SourceSpec]:
             raise fail(key, f"unknown key {key!r} in [[source]]; allowed keys: {', '.join(sorted(KEYS))}")
         for required in ("name", "url"):
             if required not in block:
-                raise fail(None, f"[[source]] has no {required!r}: add `{required} = \"...\"`")
+                raise fail(None, f'[[source]] has no {required!r}: add `{required} = "..."`')
         name = block["name"]
         if not isinstance(name, str) or not NAME_RE.match(name):
             raise fail("name", f"name {name!r} must be lower-case letters, digits, '.', '_' or '-'")
         if name in seen:
-            raise fail("name", f"duplicate source name {name!r} (first at line {seen[name]}): names must be unique")
+            raise fail(
+                "name", f"duplicate source name {name!r} (first at line {seen[name]}): names must be unique"
+            )
         seen[name] = start
         kind = block.get("kind", "feed")
         if kind not in KINDS:
@@ -117,7 +123,9 @@ def parse_sources(text: str, path: Path) -> list[SourceSpec]:
             raise fail("url", url_problem)
         language = block.get("language")
         if language is not None and (not isinstance(language, str) or not LANGUAGE_RE.match(language)):
-            raise fail("language", f"language {language!r} must be an ISO 639-1 code such as 'en', 'fr', 'ko', 'ru'")
+            raise fail(
+                "language", f"language {language!r} must be an ISO 639-1 code such as 'en', 'fr', 'ko', 'ru'"
+            )
         try:
             interval = parse_interval(str(block.get("interval", DEFAULT_INTERVAL)))
         except ValueError as exc:

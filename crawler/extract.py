@@ -212,7 +212,9 @@ def extract_page(page: str | bytes, url: str, language_hint: str | None = None) 
         return result
     meta = _meta(tree)
     ld = _json_ld(tree)
-    lang_attr = tree.get("lang") or tree.get("xml:lang") or meta.get("og:locale") or meta.get("content-language")
+    lang_attr = (
+        tree.get("lang") or tree.get("xml:lang") or meta.get("og:locale") or meta.get("content-language")
+    )
     result.page_lang = lang_attr.replace("_", "-").split("-")[0].lower() if lang_attr else None
     result.site_name = clean(meta.get("og:site_name")) or None
     result.canonical_url = _canonical(tree, meta, url)

@@ -80,7 +80,9 @@ def _link(entry: Any, base: str) -> str | None:
 def _reason(result: Any, content_type: str) -> str:
     exc = result.get("bozo_exception")
     head = " ".join(str(exc).split())[:200] if exc else "no entries"
-    if "html" in content_type.lower() or (result.get("version", "") == "" and result.get("feed", {}).get("html")):
+    if "html" in content_type.lower() or (
+        result.get("version", "") == "" and result.get("feed", {}).get("html")
+    ):
         return f"not a feed: the URL answered an HTML page ({content_type or 'no content type'}); {head}"
     return f"unreadable feed: {type(exc).__name__ if exc else 'empty'}: {head}"
 

@@ -42,9 +42,12 @@ err = Console(stderr=True)
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="Database URL (sqlite:///FILE, postgresql://...) or a file path. "
-                 "Default: $RNK_DATABASE_URL, else a SQLite file in your data folder.",
-                 show_default=False),
+    typer.Option(
+        "--db",
+        help="Database URL (sqlite:///FILE, postgresql://...) or a file path. "
+        "Default: $RNK_DATABASE_URL, else a SQLite file in your data folder.",
+        show_default=False,
+    ),
 ]
 SourcesOption = Annotated[Path, typer.Option("--sources", help="The sources file (TOML).")]
 FormatOption = Annotated[str, typer.Option("--format", help="table, csv or json.")]
@@ -105,7 +108,9 @@ def init(db: DbOption = None) -> None:
     before = current_revision(engine)
     upgrade(engine)
     after = current_revision(engine)
-    verb = "created" if before is None else ("already at" if before == after else f"upgraded from {before} to")
+    verb = (
+        "created" if before is None else ("already at" if before == after else f"upgraded from {before} to")
+    )
     err.print(f"database {describe(engine)}: {verb} schema {after}")
 
 
@@ -113,8 +118,12 @@ def init(db: DbOption = None) -> None:
 def crawl(
     db: DbOption = None,
     sources: SourcesOption = Path("sources.toml"),
-    source: Annotated[list[str] | None, typer.Option("--source", help="Only this source (repeatable).")] = None,
-    setting: Annotated[list[str] | None, typer.Option("-s", "--setting", help="Scrapy setting NAME=VALUE (repeatable).")] = None,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="Only this source (repeatable).")
+    ] = None,
+    setting: Annotated[
+        list[str] | None, typer.Option("-s", "--setting", help="Scrapy setting NAME=VALUE (repeatable).")
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """One pass over the sources now: fetch feeds, extract articles, keep the relevant ones.
@@ -125,7 +134,9 @@ def crawl(
     if source:
         unknown = sorted(set(source) - {s.name for s in specs})
         if unknown:
-            raise UsageProblem(f"--source {unknown[0]!r} is not in {sources}; names: {', '.join(s.name for s in specs)}")
+            raise UsageProblem(
+                f"--source {unknown[0]!r} is not in {sources}; names: {', '.join(s.name for s in specs)}"
+            )
         specs = [s for s in specs if s.name in set(source)]
     engine = _engine(db)
     upgrade(engine)
@@ -133,11 +144,18 @@ def crawl(
     _print_summary(summaries)
 
 
-def _crawl_with_progress(engine: Any, specs: list[Any], settings: dict[str, Any], quiet: bool) -> list[RunSummary]:
+def _crawl_with_progress(
+    engine: Any, specs: list[Any], settings: dict[str, Any], quiet: bool
+) -> list[RunSummary]:
     feeds_total = sum(1 for s in specs if s.enabled and s.kind == "feed")
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, disable=quiet or not err.is_terminal, transient=True,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=quiet or not err.is_terminal,
+        transient=True,
     ) as progress:
         feeds = progress.add_task("feeds", total=feeds_total)
         articles = progress.add_task("articles", total=0)
@@ -146,7 +164,9 @@ def _crawl_with_progress(engine: Any, specs: list[Any], settings: dict[str, Any]
             if event == "entries":
                 progress.update(feeds, advance=1)
                 progress.update(articles, total=(progress.tasks[articles].total or 0) + n)
-            elif event in {"not_modified", "feed_refused"} or (event.startswith("feed_") and event != "feed_salvaged"):
+            elif event in {"not_modified", "feed_refused"} or (
+                event.startswith("feed_") and event != "feed_salvaged"
+            ):
                 progress.update(feeds, advance=1)
             elif event in {"n_new", "n_irrelevant", "n_duplicates", "store_error"}:
                 progress.update(articles, advance=n)
@@ -156,11 +176,30 @@ def _crawl_with_progress(engine: Any, specs: list[Any], settings: dict[str, Any]
 
 def _print_summary(summaries: list[RunSummary]) -> None:
     table = Table(title="crawl summary")
-    for column in ("source", "status", "fetched", "new", "irrelevant", "duplicates", "not modified", "errors", "error"):
+    for column in (
+        "source",
+        "status",
+        "fetched",
+        "new",
+        "irrelevant",
+        "duplicates",
+        "not modified",
+        "errors",
+        "error",
+    ):
         table.add_column(column, justify="left" if column in {"source", "status", "error"} else "right")
     for s in summaries:
-        table.add_row(s.source, s.status, str(s.fetched), str(s.new), str(s.irrelevant), str(s.duplicates),
-                      str(s.not_modified), str(s.errors), (s.error or "")[:80])
+        table.add_row(
+            s.source,
+            s.status,
+            str(s.fetched),
+            str(s.new),
+            str(s.irrelevant),
+            str(s.duplicates),
+            str(s.not_modified),
+            str(s.errors),
+            (s.error or "")[:80],
+        )
     out.print(table)
 
 
@@ -180,13 +219,19 @@ def report(
     Example: rnk report articles-per-day --since 2024-06-01 --format csv
     """
     if list_ or name is None:
-        _emit(["name", "title", "parameters", "description"],
-              [(r.name, r.title, ", ".join(p.name for p in r.params), r.description) for r in list_reports()],
-              fmt, "canned reports")
+        _emit(
+            ["name", "title", "parameters", "description"],
+            [(r.name, r.title, ", ".join(p.name for p in r.params), r.description) for r in list_reports()],
+            fmt,
+            "canned reports",
+        )
         return
     known = get_report(name)
-    values = {k: v for k, v in {"since": since, "until": until, "source": source, "language": language}.items()
-              if v is not None and k in {p.name for p in known.params}}
+    values = {
+        k: v
+        for k, v in {"since": since, "until": until, "source": source, "language": language}.items()
+        if v is not None and k in {p.name for p in known.params}
+    }
     columns, rows = run_report(_engine(db), name, values)
     _emit(columns, rows, fmt, known.title)
 
@@ -208,7 +253,9 @@ def _read_page(target: str) -> tuple[bytes, str]:
 @app.command()
 def extract(
     targets: Annotated[list[str], typer.Argument(help="Files or http(s) URLs of article pages.")],
-    url: Annotated[str | None, typer.Option(help="The URL a saved FILE came from (for canonical links).")] = None,
+    url: Annotated[
+        str | None, typer.Option(help="The URL a saved FILE came from (for canonical links).")
+    ] = None,
     language: Annotated[str | None, typer.Option(help="The source's language hint.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="json (one object per line) or table.")] = "json",
 ) -> None:
@@ -226,7 +273,8 @@ def extract(
             "authors": result.authors,
             "published_at": result.published_at.isoformat() if result.published_at else None,
             "published_at_source": ("page" if result.published_kind == "datetime" else "page_date_only")
-            if result.published_at else None,
+            if result.published_at
+            else None,
             "language": result.language,
             "language_source": result.language_source,
             "page_lang": result.page_lang,
@@ -249,14 +297,15 @@ def extract(
             raise UsageProblem(f"--format {fmt!r}: use json or table")
 
 
-def examples_dir() -> Path:
-    return Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "examples"
 
 
 @app.command()
 def demo(
-    db: Annotated[Path | None, typer.Option("--db", help="SQLite file to create (default: a fresh temporary one).")] = None,
-    examples: Annotated[Path, typer.Option(help="The example corpus folder.")] = examples_dir(),
+    db: Annotated[
+        Path | None, typer.Option("--db", help="SQLite file to create (default: a fresh temporary one).")
+    ] = None,
+    examples: Annotated[Path, typer.Option(help="The example corpus folder.")] = EXAMPLES_DIR,
 ) -> None:
     """Serve the bundled example corpus on 127.0.0.1, crawl it into a fresh SQLite file,
     and print the articles-per-day report.

@@ -92,7 +92,9 @@ class _Handler(BaseHTTPRequestHandler):
         if body is None:
             return self._send(404, b"not found\n", "text/plain")
         suffix = Path(path).suffix.lower()
-        content_type = CONTENT_TYPES.get(suffix) or mimetypes.guess_type(path)[0] or "application/octet-stream"
+        content_type = (
+            CONTENT_TYPES.get(suffix) or mimetypes.guess_type(path)[0] or "application/octet-stream"
+        )
         etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
         if self.server.conditional:
             if self.headers.get("If-None-Match") == etag:

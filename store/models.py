@@ -33,12 +33,8 @@ class Source(SQLModel, table=True):
     language: str | None = Field(default=None, sa_column=sa.Column(sa.String(12)))
     interval_seconds: int = Field(default=1800, sa_column=sa.Column(sa.Integer(), nullable=False))
     enabled: bool = Field(default=True, sa_column=sa.Column(sa.Boolean(), nullable=False))
-    created_at: datetime = Field(
-        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
-    )
-    updated_at: datetime = Field(
-        default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
-    )
+    created_at: datetime = Field(default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False))
 
 
 class FeedState(SQLModel, table=True):
@@ -47,9 +43,7 @@ class FeedState(SQLModel, table=True):
     __tablename__ = "feed_state"
 
     source_id: int = Field(
-        sa_column=sa.Column(
-            sa.Integer(), sa.ForeignKey("source.id", ondelete="CASCADE"), primary_key=True
-        )
+        sa_column=sa.Column(sa.Integer(), sa.ForeignKey("source.id", ondelete="CASCADE"), primary_key=True)
     )
     etag: str | None = Field(default=None, sa_column=sa.Column(sa.Text()))
     last_modified: str | None = Field(default=None, sa_column=sa.Column(sa.Text()))

@@ -42,7 +42,11 @@ def sync_sources(engine: Engine, specs: list[SourceSpec]) -> dict[str, int]:
                 row = Source(name=spec.name, kind=spec.kind, url=spec.url)
                 session.add(row)
             changed = (row.kind, row.url, row.language, row.interval_seconds, row.enabled) != (
-                spec.kind, spec.url, spec.language, spec.interval_seconds, spec.enabled,
+                spec.kind,
+                spec.url,
+                spec.language,
+                spec.interval_seconds,
+                spec.enabled,
             )
             if changed:
                 row.kind, row.url, row.language = spec.kind, spec.url, spec.language

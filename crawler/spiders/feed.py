@@ -49,7 +49,6 @@ class FeedSpider(scrapy.Spider):
     """Reads every `kind = "feed"` source of the crawl context."""
 
     name = "feed"
-    custom_settings: dict[str, Any] = {}
 
     def __init__(self, context: CrawlContext, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -64,7 +63,9 @@ class FeedSpider(scrapy.Spider):
             if run.spec.kind != "feed":
                 continue
             state = load_feed_state(self.context.engine, run.source_id)
-            headers: dict[str, str] = {"Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"}
+            headers: dict[str, str] = {
+                "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"
+            }
             if state.etag:
                 headers["If-None-Match"] = state.etag
             if state.last_modified:

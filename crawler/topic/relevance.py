@@ -48,6 +48,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from crawler.topic.lexicon import Lexicon, Word, available_languages, default_lexicons, tokenize
 
@@ -87,19 +88,24 @@ class Relevance:
     """The distinct terms (as written in the lexicons) that matched, title first."""
 
 
-@dataclass(frozen=True)
-class _Pattern:
-    """A compiled term: its words, the sides it adds to, and its display text."""
+class _Pattern(NamedTuple):
+    """A compiled term. A plain tuple so the hot loop can unpack it without attribute lookups."""
 
-    words: tuple[Word, ...]
+    rest: tuple[Word, ...]
+    """The words after the first one (the first word is what indexed the pattern)."""
     targets: tuple[str, ...]
+    """Sides it adds one to: ("rus",), ("prk",), ("kor",) or ("prk", "rus") for "both"."""
     text: str
+    """The term as written in the lexicon, for explanations."""
 
 
-def _word_matches(token: str, word: Word) -> bool:
-    """True if ``token`` is the word (exact) or starts with it (stem)."""
-    text, is_prefix = word
-    return token.startswith(text) if is_prefix else token == text
+def _continues(tokens: list[str], start: int, rest: tuple[Word, ...]) -> bool:
+    """True if ``tokens[start:]`` begins with the words ``rest`` (the caller checked the length)."""
+    for offset, (word, is_prefix) in enumerate(rest, start):
+        token = tokens[offset]
+        if not (token.startswith(word) if is_prefix else token == word):
+            return False
+    return True
 
 
 class Matcher:
@@ -121,7 +127,7 @@ class Matcher:
         self._stems: dict[str, list[tuple[str, list[_Pattern]]]] = {}
         stems: dict[str, list[_Pattern]] = {}
         for words, (targets, text) in merged.items():
-            pattern = _Pattern(words=words, targets=tuple(sorted(targets)), text=text)
+            pattern = _Pattern(rest=words[1:], targets=tuple(sorted(targets)), text=text)
             first, is_prefix = words[0]
             if is_prefix:
                 stems.setdefault(first, []).append(pattern)
@@ -133,18 +139,17 @@ class Matcher:
         self._exclude_stems = tuple(text for text, is_prefix in exclude if is_prefix)
         self._hits: dict[str, tuple[_Pattern, ...]] = {}  # token -> its candidates, if any
         self._seen: set[str] = set()  # every token already classified
-        self.size = len(merged)
 
     def _candidates(self, token: str) -> tuple[_Pattern, ...]:
         """Patterns whose first word matches ``token``, longest (most words, then longest stem) first."""
         if token in self._exclude_exact or token.startswith(self._exclude_stems):
             return ()
         found: list[tuple[int, int, _Pattern]] = [
-            (len(p.words), 1_000, p) for p in self._exact.get(token, ())
+            (len(p.rest), 1_000, p) for p in self._exact.get(token, ())
         ]  # an exact first word outranks any stem of the same length
         for stem, patterns in self._stems.get(token[:1], ()):
             if token.startswith(stem):
-                found.extend((len(p.words), len(stem), p) for p in patterns)
+                found.extend((len(p.rest), len(stem), p) for p in patterns)
         found.sort(key=lambda item: (-item[0], -item[1], item[2].text))
         return tuple(item[2] for item in found)
 
@@ -178,17 +183,15 @@ class Matcher:
         for i in [i for i, token in enumerate(tokens) if token in present]:
             if i < free:
                 continue
-            for pattern in hits[tokens[i]]:
-                words = pattern.words
-                size = len(words)
-                if size == 1 or (
-                    i + size <= n and all(_word_matches(tokens[i + k], words[k]) for k in range(1, size))
-                ):
-                    for side in pattern.targets:
-                        counts[side] += 1
-                    matched.append(pattern.text)
-                    free = i + size
-                    break
+            for rest, targets, text in hits[tokens[i]]:
+                end = i + 1 + len(rest)
+                if rest and not (end <= n and _continues(tokens, i + 1, rest)):
+                    continue
+                for side in targets:
+                    counts[side] += 1
+                matched.append(text)
+                free = end
+                break
         return counts, matched
 
     def score(self, title: str, text: str) -> Relevance:

@@ -67,7 +67,9 @@ def _parse(path: Path) -> Report:
                 meta[key] = value.strip()
         else:
             body.append(line)
-    return Report(path.stem, meta.get("title", path.stem), meta.get("description", ""), "\n".join(body), tuple(params))
+    return Report(
+        path.stem, meta.get("title", path.stem), meta.get("description", ""), "\n".join(body), tuple(params)
+    )
 
 
 def list_reports() -> list[Report]:
@@ -82,7 +84,9 @@ def get_report(name: str) -> Report:
     raise ReportError(f"no report named {name!r}; available: {names}")
 
 
-def run_report(engine: Engine, name: str, values: dict[str, Any] | None = None) -> tuple[list[str], list[tuple[Any, ...]]]:
+def run_report(
+    engine: Engine, name: str, values: dict[str, Any] | None = None
+) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Run a canned report with bound parameters; return (columns, rows)."""
     report = get_report(name)
     params = report.bind(values or {})

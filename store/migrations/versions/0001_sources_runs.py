@@ -65,9 +65,7 @@ def upgrade() -> None:
     op.create_table(
         "ingest_run",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column(
-            "source_id", sa.Integer(), sa.ForeignKey("source.id", ondelete="CASCADE"), nullable=False
-        ),
+        sa.Column("source_id", sa.Integer(), sa.ForeignKey("source.id", ondelete="CASCADE"), nullable=False),
         sa.Column("started_at", UTCDateTime(), nullable=False),
         sa.Column("finished_at", UTCDateTime()),
         sa.Column("status", sa.String(20), nullable=False),

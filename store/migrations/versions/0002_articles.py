@@ -46,9 +46,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("url", sa.Text(), nullable=False, unique=True),
         sa.Column("canonical_url", sa.Text(), nullable=False),
-        sa.Column(
-            "source_id", sa.Integer(), sa.ForeignKey("source.id", ondelete="CASCADE"), nullable=False
-        ),
+        sa.Column("source_id", sa.Integer(), sa.ForeignKey("source.id", ondelete="CASCADE"), nullable=False),
         sa.Column("run_id", sa.Integer(), sa.ForeignKey("ingest_run.id", ondelete="SET NULL")),
         sa.Column("domain", sa.String(255), nullable=False),
         sa.Column("title", sa.Text(), nullable=False),
@@ -74,9 +72,7 @@ def upgrade() -> None:
     op.create_table(
         "seen_url",
         sa.Column("url", sa.Text(), primary_key=True),
-        sa.Column(
-            "source_id", sa.Integer(), sa.ForeignKey("source.id", ondelete="CASCADE"), nullable=False
-        ),
+        sa.Column("source_id", sa.Integer(), sa.ForeignKey("source.id", ondelete="CASCADE"), nullable=False),
         sa.Column("outcome", sa.String(20), nullable=False),
         sa.Column("first_seen_at", UTCDateTime(), nullable=False),
     )

@@ -61,7 +61,9 @@ def _postgres_database() -> Iterator[str]:
         skip_or_fail(f"{POSTGRES_ENV} is not set")
         return
     name = f"rnk_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(make_url(base).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    admin = sa.create_engine(
+        make_url(base).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as connection:
         connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     url = make_url(base).set(drivername="postgresql+psycopg", database=name)

@@ -34,7 +34,9 @@ def runs_by_source(engine: Engine) -> dict[str, sa.Row]:
     return {r.source: r for r in rows(engine, "SELECT * FROM report_runs ORDER BY run_id")}
 
 
-def test_first_pass_records_every_case(site: LocalSiteServer, db_url: str, engine: Engine, tmp_path: Path) -> None:
+def test_first_pass_records_every_case(
+    site: LocalSiteServer, db_url: str, engine: Engine, tmp_path: Path
+) -> None:
     sources = write_sources(tmp_path / "sources.toml", site.base_url, ALL_CASES)
     result = rnk("crawl", "--db", db_url, "--sources", str(sources), *FAST)
     assert result.returncode == 0, result.stderr
@@ -56,11 +58,8 @@ def test_first_pass_records_every_case(site: LocalSiteServer, db_url: str, engin
     # The 404 page, the page over the size limit and the empty page fall back to the feed
     # summary, are marked so, and the run counts the two page errors.
     assert runs["faults"].n_new == 4 and runs["faults"].n_errors == 2
-    faults = {
-        r.url.rsplit("/", 1)[-1]: r
-        for r in rows(engine, "SELECT a.url, a.text_source FROM article a JOIN source s ON s.id = a.source_id "
-                              "WHERE s.name = 'faults'")
-    }  # fmt: skip
+    sql = "SELECT a.url, a.text_source FROM article a JOIN source s ON s.id = a.source_id WHERE s.name = :n"
+    faults = {r.url.rsplit("/", 1)[-1]: r for r in rows(engine, sql.replace(":n", "'faults'"))}
     assert faults["gone.html"].text_source == "feed"
     assert faults["huge.html"].text_source == "feed"
     assert faults["empty.html"].text_source == "feed"

@@ -413,6 +413,15 @@ def test_a_new_language_is_just_a_file(tmp_path: Path) -> None:
     assert result.relevant and result.sides["kor"] == 1.0
 
 
+def test_memo_reset_keeps_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The per-token memo is bounded; resetting it must not change any verdict."""
+    title, body = RELEVANT["en"][1]
+    expected = score_article(title, body, "en")
+    monkeypatch.setattr("crawler.topic.relevance._MEMO_LIMIT", 0)
+    assert score_article(title, body, "en") == expected
+    assert score_article(title, body, "en") == expected
+
+
 # --- Speed ----------------------------------------------------------------------------------
 
 

@@ -162,19 +162,18 @@ class Matcher:
         """
         counts = dict.fromkeys(SCORED_SIDES, 0)
         matched: list[str] = []
-        hits = self._hits
+        seen, hits = self._seen, self._hits
+        if len(seen) > _MEMO_LIMIT:
+            # Start afresh by rebinding, not clearing, so a scan running concurrently in
+            # another thread keeps its own consistent pair.
+            seen, hits = self._seen, self._hits = set(), {}
         distinct = set(tokens)
-        new = distinct - self._seen
-        if new:
-            if len(self._seen) > _MEMO_LIMIT:
-                self._seen.clear()
-                hits.clear()
-                new = distinct
-            for token in new:
-                candidates = self._candidates(token)
-                if candidates:
-                    hits[token] = candidates
-            self._seen.update(new)
+        new = distinct - seen
+        for token in new:
+            candidates = self._candidates(token)
+            if candidates:
+                hits[token] = candidates
+        seen.update(new)
         present = distinct.intersection(hits)
         if not present:
             return counts, matched

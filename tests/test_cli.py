@@ -23,7 +23,11 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
 
 
 BAD_FILES = {
-    "unknown key": ('[[source]]\nname = "a"\nurl = "https://example.org/f.xml"\nintervall = "1h"\n', 4, "intervall"),
+    "unknown key": (
+        '[[source]]\nname = "a"\nurl = "https://example.org/f.xml"\nintervall = "1h"\n',
+        4,
+        "intervall",
+    ),
     "duplicate": (
         '[[source]]\nname = "a"\nurl = "https://example.org/f.xml"\n\n[[source]]\nname = "a"\n'
         'url = "https://example.org/g.xml"\n',
@@ -31,7 +35,11 @@ BAD_FILES = {
         "duplicate source name",
     ),
     "bad url": ('[[source]]\nname = "a"\nurl = "ftp://example.org/f.xml"\n', 3, "not an http(s) URL"),
-    "bad interval": ('[[source]]\nname = "a"\nurl = "https://example.org/f.xml"\ninterval = "soon"\n', 4, "interval"),
+    "bad interval": (
+        '[[source]]\nname = "a"\nurl = "https://example.org/f.xml"\ninterval = "soon"\n',
+        4,
+        "interval",
+    ),
     "bad toml": ('[[source]]\nname = "a\n', 2, "not valid TOML"),
 }
 

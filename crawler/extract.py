@@ -229,7 +229,7 @@ def extract_page(page: str | bytes, url: str, language_hint: str | None = None) 
         include_tables=False,
         deduplicate=False,
     )
-    if document is not None:
+    if document is not None and not isinstance(document, dict):
         result.text = (document.text or "").strip()
         result.site_name = result.site_name or clean(document.sitename) or None
         result.title = result.title or clean(document.title)

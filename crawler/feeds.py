@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 
+import charset_normalizer
 import feedparser
 
 Verdict = Literal["parsed", "salvaged", "refused"]
@@ -87,15 +88,42 @@ def _reason(result: Any, content_type: str) -> str:
     return f"unreadable feed: {type(exc).__name__ if exc else 'empty'}: {head}"
 
 
+def _redecoded(body: bytes, result: Any) -> bytes | None:
+    """A feed whose declared encoding is wrong (declared utf-8, bytes cp1251): feedparser
+    falls back to windows-1252 and garbles the text. When charset detection is confident
+    of another encoding, return the body re-encoded as UTF-8 with a matching declaration."""
+    if not isinstance(result.get("bozo_exception"), feedparser.CharacterEncodingOverride):
+        return None
+    best = charset_normalizer.from_bytes(body).best()
+    if best is None or best.encoding.replace("_", "-") in {"ascii", "utf-8", result.get("encoding", "")}:
+        return None
+    text = str(best)
+    text = re.sub(r"^(<\?xml[^>]*?)encoding=[\"'][^\"']*[\"']", r'\1encoding="utf-8"', text.lstrip("\ufeff"))
+    return text.encode("utf-8")
+
+
 def parse_feed(body: bytes, url: str, content_type: str = "") -> ParsedFeed:
     """Parse feed bytes fetched from `url`. Never raises on bad input: returns a verdict."""
+    parsed = _parse_once(body, url, content_type)
+    if parsed[1] is not None:
+        fixed = _redecoded(body, parsed[1])
+        if fixed is not None:
+            second = _parse_once(fixed, url, "")
+            if second[0].verdict == "parsed" and len(second[0].entries) >= len(parsed[0].entries):
+                result = second[0]
+                result.verdict, result.reason = "salvaged", "wrong encoding declaration: text re-decoded"
+                return result
+    return parsed[0]
+
+
+def _parse_once(body: bytes, url: str, content_type: str) -> tuple[ParsedFeed, Any]:
     # Without a Content-Type, feedparser would flag every feed `bozo` for the missing
     # header alone, so headers are passed only when the server sent one.
     headers = {"content-location": url, "content-type": content_type} if content_type else None
     try:
         result = feedparser.parse(body, response_headers=headers, sanitize_html=False)
     except Exception as exc:  # feedparser is defensive, but a refusal beats a crashed run
-        return ParsedFeed("refused", reason=f"feedparser failed: {type(exc).__name__}: {exc}")
+        return ParsedFeed("refused", reason=f"feedparser failed: {type(exc).__name__}: {exc}"), None
     version = result.get("version", "") or ""
     feed_title = html_to_text(result.get("feed", {}).get("title", ""))
     entries: list[FeedEntry] = []
@@ -121,9 +149,9 @@ def parse_feed(body: bytes, url: str, content_type: str = "") -> ParsedFeed:
     looks_like_feed = bool(version) or bool(entries)
     if not looks_like_feed:
         reason = _reason(result, content_type)
-        return ParsedFeed("refused", version=version, title=feed_title, reason=reason)
+        return ParsedFeed("refused", version=version, title=feed_title, reason=reason), result
     if result.get("bozo"):
-        exc = result.get("bozo_exception")
-        reason = f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}" if exc else "bozo"
-        return ParsedFeed("salvaged", entries, version, feed_title, reason, without_link)
-    return ParsedFeed("parsed", entries, version, feed_title, None, without_link)
+        problem = result.get("bozo_exception")
+        reason = f"{type(problem).__name__}: {' '.join(str(problem).split())[:200]}" if problem else "bozo"
+        return ParsedFeed("salvaged", entries, version, feed_title, reason, without_link), result
+    return ParsedFeed("parsed", entries, version, feed_title, None, without_link), result

@@ -31,7 +31,7 @@ class _ContextPipeline:
     def context(self) -> CrawlContext:
         spider = self.crawler.spider
         assert spider is not None
-        context: CrawlContext = spider.context
+        context: CrawlContext = spider.context  # type: ignore[attr-defined]
         return context
 
 

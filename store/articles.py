@@ -90,10 +90,8 @@ def mark_seen(engine: Engine, url: str, source_id: int, outcome: str) -> None:
     """Remember a decision on `url` (first decision wins); idempotent under races."""
     values = {"url": url, "source_id": source_id, "outcome": outcome, "first_seen_at": utcnow()}
     table = SeenUrl.__table__  # type: ignore[attr-defined]
-    if engine.dialect.name == "postgresql":
-        stmt = pg_insert(table).values(**values).on_conflict_do_nothing(index_elements=["url"])
-    else:
-        stmt = sqlite_insert(table).values(**values).on_conflict_do_nothing(index_elements=["url"])
+    insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(table).values(**values).on_conflict_do_nothing(index_elements=["url"])  # type: ignore[operator]
     with engine.begin() as connection:
         connection.execute(stmt)
 

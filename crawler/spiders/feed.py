@@ -89,7 +89,7 @@ class FeedSpider(scrapy.Spider):
             self.context.count(source, "not_modified")
             run.tally.status = "not_modified"
             return
-        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
         parsed = parse_feed(response.body, response.url, content_type)
         if parsed.verdict == "refused":
             run.tally.fail(parsed.reason or "unreadable feed", response.status)

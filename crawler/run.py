@@ -63,6 +63,20 @@ class _Closer:
             run.tally.error = run.tally.error or f"{failure.type.__name__}: {failure.getErrorMessage()}"
 
 
+    def spider_error(self, failure: Any, response: Any, spider: Any) -> None:
+        """A callback raised (a database error while reading the feed, say): the source's
+        run is failed with the error instead of ending `ok` with nothing done."""
+        meta = getattr(response, "meta", None) or {}
+        source = meta.get("source")
+        if source in self.context.runs:
+            self.context.count(source, "n_errors")
+            if "entry" in meta:  # one article went wrong: the source's run goes on
+                self.context.count(source, "article_error")
+                return
+            self.context.count(source, "callback_error")
+            self.context.runs[source].tally.fail(f"{failure.type.__name__}: {failure.getErrorMessage()}")
+
+
 def crawl_once(
     engine: Engine,
     specs: list[SourceSpec],
@@ -84,6 +98,7 @@ def crawl_once(
     closer = _Closer(context)
     crawler.signals.connect(closer.spider_closed, signal=signals.spider_closed)
     crawler.signals.connect(closer.item_error, signal=signals.item_error)
+    crawler.signals.connect(closer.spider_error, signal=signals.spider_error)
     process.crawl(crawler, context=context)
     process.start()
     return [summarize(name, run) for name, run in context.runs.items()]

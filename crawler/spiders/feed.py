@@ -133,8 +133,14 @@ class FeedSpider(scrapy.Spider):
         entry: FeedEntry = response.meta["entry"]
         self.context.count(source, "n_fetched")
         run = self.context.runs[source]
-        page = response.text if isinstance(response, TextResponse) else response.body
-        extraction = extract_page(page, response.url, language_hint=run.spec.language)
+        try:
+            page = response.text if isinstance(response, TextResponse) else response.body
+            extraction = extract_page(page, response.url, language_hint=run.spec.language)
+        except Exception:  # a page that breaks the extractor must not lose the entry
+            self.logger.exception("extraction failed for %s", response.url)
+            self.context.count(source, "extract_error")
+            yield self._from_entry(source, entry)
+            return
         if not extraction.text:
             self.context.count(source, "page_no_text")
             yield self._from_entry(source, entry)

@@ -29,7 +29,8 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 # Settings that make loopback crawls quick without changing what is tested.
 FAST = [
     "-s", "AUTOTHROTTLE_ENABLED=False",
-    "-s", "DOWNLOAD_TIMEOUT=2",
+    "-s", "DOWNLOAD_TIMEOUT=4",
+    "-s", "RETRY_TIMES=1",
     "-s", "RETRY_BACKOFF_BASE=0.1",
     "-s", "DOWNLOAD_MAXSIZE=5000000",
 ]  # fmt: skip

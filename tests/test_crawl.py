@@ -20,7 +20,7 @@ ALL_CASES = {
     "faults": "/faults/feed.xml",
     "notafeed": "/notafeed/index.html",
     "err500": "/_status/500/feed.xml",
-    "timeout": "/_slow/5/rss2/feed.xml",
+    "timeout": "/_slow/10/rss2/feed.xml",
     "private": "/private/feed.xml",
 }
 
@@ -52,7 +52,7 @@ def test_first_pass_records_every_case(
     assert runs["notafeed"].status == "failed" and "not a feed" in runs["notafeed"].error
     assert runs["err500"].status == "failed" and "HTTP 500" in runs["err500"].error
     assert runs["timeout"].status == "failed" and "took longer" in runs["timeout"].error
-    assert runs["private"].status == "failed" and "robots.txt" in runs["private"].error
+    assert runs["private"].status == "failed" and "robots.txt" in runs["private"].error, runs["private"]
     assert not any(path.startswith("/private/") for path in site.paths_requested())
 
     # The 404 page, the page over the size limit and the empty page fall back to the feed

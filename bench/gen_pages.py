@@ -66,9 +66,10 @@ PRK_SHORT = ["North Korea", "Pyongyang", "Kim Jong Un", "DPRK"]
 OTHER_SHORT = ["China", "Beijing", "Japan", "Tokyo", "Mongolia", "Vietnam"]
 
 NEUTRAL_SUBJECTS = [
-    "Analysts", "Diplomats in the region", "Trade data", "Satellite imagery", "Officials familiar with the talks",
-    "Regional observers", "Shipping records", "A senior envoy", "Customs figures", "Independent researchers",
-    "Think-tank analysts", "Western governments", "Port authorities", "Economists", "Aid workers",
+    "Analysts", "Diplomats in the region", "Trade data", "Satellite imagery",
+    "Officials familiar with the talks", "Regional observers", "Shipping records", "A senior envoy",
+    "Customs figures", "Independent researchers", "Think-tank analysts", "Western governments",
+    "Port authorities", "Economists", "Aid workers",
     "Sanctions monitors", "Former negotiators", "Logistics firms", "Energy traders", "Military analysts",
 ]  # fmt: skip
 VERBS = [
@@ -80,19 +81,21 @@ OBJECTS = [
     "a new agreement on rail freight", "plans for a road bridge across the Tumen River",
     "a programme of technical exchanges", "quotas for seasonal workers", "a package of fuel deliveries",
     "grain shipments", "joint tourism routes", "a schedule of cultural visits",
-    "cooperation in satellite research", "a memorandum on fisheries", "payment arrangements in national currencies",
-    "an air route between the two capitals", "medical supplies", "a treaty on mutual assistance",
-    "new customs procedures", "an expansion of port capacity", "coal and timber exports",
-    "training for university students", "electricity supply contracts", "a framework for scientific cooperation",
-    "a joint commission on trade", "veterinary inspections at the border", "a plan to repair old rail lines",
-    "fertiliser deliveries", "a revised visa regime", "broadcasting agreements", "a pipeline feasibility study",
+    "cooperation in satellite research", "a memorandum on fisheries",
+    "payment arrangements in national currencies", "an air route between the two capitals",
+    "medical supplies", "a treaty on mutual assistance", "new customs procedures",
+    "an expansion of port capacity", "coal and timber exports", "training for university students",
+    "electricity supply contracts", "a framework for scientific cooperation", "a joint commission on trade",
+    "veterinary inspections at the border", "a plan to repair old rail lines", "fertiliser deliveries",
+    "a revised visa regime", "broadcasting agreements", "a pipeline feasibility study",
 ]  # fmt: skip
 WHEN = [
     "on Tuesday", "earlier this month", "after weeks of talks", "at a ceremony in the capital",
     "despite international sanctions", "amid growing concern in the region", "in a closed-door meeting",
-    "according to official statements", "late on Friday", "as winter approached", "for the first time in years",
-    "under a plan first floated last year", "during a brief visit", "at the end of a two-day summit",
-    "in a televised address", "without public debate", "after a long pause", "ahead of the harvest season",
+    "according to official statements", "late on Friday", "as winter approached",
+    "for the first time in years", "under a plan first floated last year", "during a brief visit",
+    "at the end of a two-day summit", "in a televised address", "without public debate", "after a long pause",
+    "ahead of the harvest season",
 ]  # fmt: skip
 ATTRIBUTIONS = [
     "officials said", "a statement said", "analysts noted", "the report added", "diplomatic sources said",
@@ -117,8 +120,11 @@ PLACES = [
     "the border town", "the northern port", "the coastal province", "the river crossing", "the rail hub",
     "the industrial zone", "the capital's outskirts", "the free trade zone", "the mountain districts",
 ]  # fmt: skip
+NEEDS = ["trained staff", "spare parts", "legal changes", "fresh inspections", "better roads"]
 GROUPS = ["economists", "diplomats", "shipping agents", "lawyers", "engineers", "scholars", "traders"]
-DOUBTS = ["doubted whether", "asked how", "questioned whether", "wondered if", "warned that it was unclear whether"]
+DOUBTS = [
+    "doubted whether", "asked how", "questioned whether", "wondered if", "warned that it was unclear whether",
+]  # fmt: skip
 GOALS = [
     "survive a change of leadership", "be paid for", "withstand further sanctions", "deliver results quickly",
     "be verified independently", "outlast the current season", "reach its stated targets", "stay on schedule",
@@ -204,7 +210,8 @@ def _side_sentence(rng: random.Random, a: list[str], b: list[str]) -> str:
     """A sentence naming both parties: the lead of a paragraph, roughly."""
     x, y = rng.choice(a), rng.choice(b)
     templates = (
-        f"{x} and {y} {rng.choice(VERBS)} {rng.choice(OBJECTS)} {rng.choice(WHEN)}, {rng.choice(ATTRIBUTIONS)}.",
+        f"{x} and {y} {rng.choice(VERBS)} {rng.choice(OBJECTS)} {rng.choice(WHEN)}, "
+        f"{rng.choice(ATTRIBUTIONS)}.",
         f"{x} {rng.choice(VERBS)} {rng.choice(OBJECTS)} with {y} {rng.choice(WHEN)}.",
         f"Talks between {x} and {y} {rng.choice(WHEN)} produced {rng.choice(ADJECTIVES)} progress on "
         f"{rng.choice(OBJECTS)}, {rng.choice(ATTRIBUTIONS)}.",
@@ -234,9 +241,9 @@ def _neutral_sentence(rng: random.Random) -> str:
         f"The {rng.choice(ADJECTIVES)} plan is expected to cover {rng.choice(OBJECTS)} within "
         f"{rng.randint(2, 18)} months.",
         f"{rng.choice(NEUTRAL_SUBJECTS)} noted that {rng.choice(OBJECTS)} would require new funding and "
-        f"{rng.choice(['trained staff', 'spare parts', 'legal changes', 'fresh inspections', 'better roads'])}.",
+        f"{rng.choice(NEEDS)}.",
         f"Some {rng.choice(GROUPS)} {rng.choice(DOUBTS)} the arrangement could {rng.choice(GOALS)}.",
-        f"In {rng.choice(PLACES)}, {rng.choice(MEASURES)} have {rng.choice(TRENDS)} {rng.choice(PERIODS)}, "
+        f"In {rng.choice(PLACES)}, {rng.choice(MEASURES)} had {rng.choice(TRENDS)} {rng.choice(PERIODS)}, "
         f"{rng.choice(ATTRIBUTIONS)}.",
         f"{rng.choice(NEUTRAL_SUBJECTS)} counted {rng.randint(12, 940)} {rng.choice(['trucks', 'wagons', 'vessels', 'flights', 'containers'])} "  # noqa: E501
         f"passing through {rng.choice(PLACES)} {rng.choice(PERIODS)}.",
@@ -308,11 +315,14 @@ def _css(rng: random.Random) -> str:
     """A site stylesheet inlined in the head, as many CMSs do for first paint."""
     rules = []
     for i in range(rng.randint(90, 120)):
-        name = rng.choice(["c-nav", "c-card", "c-hero", "c-ad", "c-foot", "c-list", "c-btn", "u-grid", "c-meta"])
+        name = rng.choice(
+            ["c-nav", "c-card", "c-hero", "c-ad", "c-foot", "c-list", "c-btn", "u-grid", "c-meta"]
+        )
         rules.append(
             f".{name}-{i}{{margin:{rng.randint(0, 24)}px auto;padding:{rng.randint(0, 16)}px "
-            f"{rng.randint(0, 32)}px;font:{rng.choice([400, 500, 700])} {rng.randint(12, 28)}px/1.{rng.randint(2, 6)} "
-            f"Georgia,serif;color:#{rng.randrange(0x1000000):06x};border-bottom:1px solid #{rng.randrange(0x1000000):06x}}}"
+            f"{rng.randint(0, 32)}px;font:{rng.choice([400, 500, 700])} {rng.randint(12, 28)}px/"
+            f"1.{rng.randint(2, 6)} Georgia,serif;color:#{rng.randrange(0x1000000):06x};"
+            f"border-bottom:1px solid #{rng.randrange(0x1000000):06x}}}"
         )
     return "\n".join(rules)
 
@@ -325,14 +335,20 @@ def _nav(rng: random.Random) -> str:
             f'<li><a href="/{slug}/{sub.lower().replace(" ", "-")}">{html.escape(sub)}</a></li>'
             for sub in SUBSECTIONS
         )
-        items.append(f'<li class="nav-item"><a href="/{slug}">{html.escape(section)}</a><ul class="sub">{subs}</ul></li>')
+        items.append(
+            f'<li class="nav-item"><a href="/{slug}">{html.escape(section)}</a>'
+            f'<ul class="sub">{subs}</ul></li>'
+        )
     return (
         '<header class="site-header"><a class="logo" href="/">' + SITE_NAME + "</a>"
         '<form class="search" action="/search"><input type="search" name="q" placeholder="Search">'
         '<button type="submit">Search</button></form>'
         '<nav class="main-nav" aria-label="Sections"><ul>' + "".join(items) + "</ul></nav></header>"
         '<div class="ticker"><span>Latest:</span><ul>'
-        + "".join(f'<li><a href="/live/{rng.randint(1000, 9999)}">{html.escape(generic_headline(rng))}</a></li>' for _ in range(6))
+        + "".join(
+            f'<li><a href="/live/{rng.randint(1000, 9999)}">{html.escape(generic_headline(rng))}</a></li>'
+            for _ in range(6)
+        )
         + "</ul></div>"
     )
 
@@ -343,8 +359,11 @@ def _sidebar(rng: random.Random) -> str:
         for _ in range(10)
     )
     return (
-        '<aside class="sidebar"><section class="most-read"><h2>Most read</h2><ol>' + most_read + "</ol></section>"
-        '<section class="newsletter"><h2>Morning briefing</h2><p>The day\'s news in five minutes, every weekday.</p>'
+        '<aside class="sidebar"><section class="most-read"><h2>Most read</h2><ol>'
+        + most_read
+        + "</ol></section>"
+        '<section class="newsletter"><h2>Morning briefing</h2>'
+        "<p>The day's news in five minutes, every weekday.</p>"
         '<form action="/newsletters/subscribe"><input type="email" name="email" placeholder="Email address">'
         '<button type="submit">Sign up</button></form></section>'
         '<div class="ad ad-sidebar" data-slot="sidebar-1">Advertisement</div></aside>'
@@ -357,7 +376,7 @@ def _related(rng: random.Random, index: int, pages: int, relevant: bool) -> str:
         other = rng.randint(1, max(pages, 2))
         links.append(
             f'<li><a href="{{{{BASE_URL}}}}{article_path(other)}">{html.escape(headline(rng, relevant))}</a>'
-            f"<span class=\"when\">{rng.randint(2, 23)} hours ago</span></li>"
+            f'<span class="when">{rng.randint(2, 23)} hours ago</span></li>'
         )
     return '<section class="related"><h2>Related coverage</h2><ul>' + "".join(links) + "</ul></section>"
 
@@ -380,8 +399,12 @@ def _comments(rng: random.Random) -> str:
 
 
 def _footer(rng: random.Random) -> str:
-    links = "".join(f'<li><a href="/{t.lower().replace(" ", "-")}">{html.escape(t)}</a></li>' for t in FOOTER_LINKS)
-    sections = "".join(f'<li><a href="/{s.lower().replace(" ", "-")}">{html.escape(s)}</a></li>' for s in SECTIONS)
+    links = "".join(
+        f'<li><a href="/{t.lower().replace(" ", "-")}">{html.escape(t)}</a></li>' for t in FOOTER_LINKS
+    )
+    sections = "".join(
+        f'<li><a href="/{s.lower().replace(" ", "-")}">{html.escape(s)}</a></li>' for s in SECTIONS
+    )
     return (
         '<footer class="site-footer"><ul class="footer-sections">' + sections + "</ul>"
         '<ul class="footer-links">' + links + "</ul>"
@@ -392,18 +415,22 @@ def _footer(rng: random.Random) -> str:
 def _padding_script(rng: random.Random, size: int) -> str:
     """An app-config blob (ad slots, experiments) of about `size` bytes: the bulk of a real
     page's weight is script the extractor must skip."""
-    slots: list[dict[str, object]] = []
-    text = ""
-    while len(text) < size:
-        slots.append(
-            {
-                "id": f"slot-{len(slots)}-{rng.randrange(16**8):08x}",
-                "sizes": [[rng.choice([300, 320, 728, 970]), rng.choice([50, 90, 250, 600])] for _ in range(3)],
-                "targeting": {"sec": rng.choice(SECTIONS).lower(), "pos": rng.randint(1, 9), "exp": rng.random() < 0.5},
-                "lazy": rng.random() < 0.7,
-            }
-        )
-        text = json.dumps({"adSlots": slots, "build": f"{rng.randrange(16**12):012x}"}, separators=(",", ":"))
+    slots: list[str] = []
+    used = 0
+    while used < size:
+        slot = {
+            "id": f"slot-{len(slots)}-{rng.randrange(16**8):08x}",
+            "sizes": [[rng.choice([300, 320, 728, 970]), rng.choice([50, 90, 250, 600])] for _ in range(3)],
+            "targeting": {
+                "sec": rng.choice(SECTIONS).lower(),
+                "pos": rng.randint(1, 9),
+                "exp": rng.random() < 0.5,
+            },
+            "lazy": rng.random() < 0.7,
+        }
+        slots.append(json.dumps(slot, separators=(",", ":")))
+        used += len(slots[-1]) + 1
+    text = '{"adSlots":[' + ",".join(slots) + f'],"build":"{rng.randrange(16**12):012x}"}}'
     return f"<script>window.__APP_CONFIG__={text};</script>"
 
 
@@ -465,11 +492,15 @@ def article_html(index: int, pages: int, seed: int) -> tuple[str, str, str, int]
     article = (
         '<main class="layout"><article class="story">'
         f"<h1>{html.escape(title)}</h1>"
-        f'<p class="byline">By {SITE_NAME} staff · <time datetime="{when}">{published_at(index):%d %B %Y, %H:%M} UTC</time></p>'
+        f'<p class="byline">By {SITE_NAME} staff · <time datetime="{when}">'
+        f"{published_at(index):%d %B %Y, %H:%M} UTC</time></p>"
         f'<figure><img src="/img/{index}.jpg" alt="" width="1200" height="675">'
-        f"<figcaption>{html.escape(_cap(rng.choice(PLACES)))}, {published_at(index):%B %Y}.</figcaption></figure>"
+        f"<figcaption>{html.escape(_cap(rng.choice(PLACES)))}, {published_at(index):%B %Y}."
+        "</figcaption></figure>"
         '<div class="article-body">' + "".join(body_parts) + "</div>"
-        '<ul class="tags">' + tags + "</ul></article>"
+        '<ul class="tags">'
+        + tags
+        + "</ul></article>"
         + _sidebar(rng)
         + _related(rng, index, pages, relevant)
         + _comments(rng)

@@ -7,6 +7,7 @@ process; the CLI calls it once, tests and the daemon start a process per pass.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,7 +94,11 @@ def crawl_once(
         context.runs[spec.name] = SourceRun(spec, ids[spec.name], open_run(engine, ids[spec.name]))
     if not wanted:
         return []
-    process = CrawlerProcess(crawl_settings(settings))
+    merged = crawl_settings(settings)
+    process = CrawlerProcess(merged)
+    # Without a root handler of Scrapy's, LOG_LEVEL would not reach Scrapy's loggers, and
+    # every item would be formatted for a DEBUG record nobody reads.
+    logging.getLogger("scrapy").setLevel(str(merged["LOG_LEVEL"]).upper())
     crawler = process.create_crawler(FeedSpider)
     closer = _Closer(context)
     crawler.signals.connect(closer.spider_closed, signal=signals.spider_closed)

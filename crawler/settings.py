@@ -33,6 +33,8 @@ def crawl_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "AUTOTHROTTLE_TARGET_CONCURRENCY": 2.0,
         "CONCURRENT_REQUESTS": 16,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 4,
+        # Scrapy starts this many asyncio workers per response; a page yields one item.
+        "CONCURRENT_ITEMS": 4,
         "DOWNLOAD_DELAY": 0.0,
         # Limits: no response above 10 MB (warn at 2 MB), no request waits above 30 s.
         "DOWNLOAD_MAXSIZE": 10 * 1024 * 1024,

@@ -47,12 +47,12 @@ class _Closer:
         self.reason: str | None = None
 
     def spider_closed(self, spider: Any, reason: str) -> None:
+        """Close every run: a crawl stopped before it finished (a signal, a shutdown) leaves
+        the runs it had not decided `interrupted`, never `ok`."""
         self.reason = reason
-        default = "ok" if reason == "finished" else "interrupted"
         for run in self.context.runs.values():
-            if run.tally.status is None and default == "interrupted":
-                run.tally.status = "interrupted"
-                run.tally.error = f"crawl stopped: {reason}"
+            if run.tally.status is None and reason != "finished":
+                run.tally.status, run.tally.error = "interrupted", f"crawl stopped: {reason}"
             close_run(self.context.engine, run.tally, default_status="ok")
 
     def item_error(self, item: Any, response: Any, spider: Any, failure: Any) -> None:

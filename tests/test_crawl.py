@@ -3,13 +3,18 @@ SQLite and PostgreSQL. Each bad source is recorded in its run and the others com
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from jobs.localserver import LocalSiteServer
-from tests.conftest import FAST, rnk, write_sources
+from store.db import make_engine
+from tests.conftest import FAST, ROOT, rnk, write_sources
 
 ALL_CASES = {
     "rss2": "/rss2/feed.xml",
@@ -113,3 +118,25 @@ def test_unchanged_feed_without_validators_fetches_no_article_again(
     assert sorted(p for p in fetched if p != "/robots.txt") == ["/faults/feed.xml", "/rss2/feed.xml"]
     last = runs_by_source(engine)
     assert last["rss2"].n_new == 0 and last["rss2"].n_duplicates == 3
+
+
+def test_interrupted_crawl_closes_its_runs(site: LocalSiteServer, tmp_path: Path) -> None:
+    """Ctrl-C (SIGINT) during a crawl: Scrapy stops gracefully, and every run is closed as
+    `interrupted` (or with what it had already decided), none left `running`."""
+    db = f"sqlite:///{tmp_path / 'rnk.db'}"
+    sources = write_sources(tmp_path / "sources.toml", site.base_url, {"slow": "/_slow/30/rss2/feed.xml"})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jobs.cli", "crawl", "--db", db, "--sources", str(sources), *FAST],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not any(p.startswith("/_slow/") for p in site.paths_requested()):
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.1)
+    process.send_signal(signal.SIGINT)
+    _out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    engine = make_engine(db)
+    run = runs_by_source(engine)["slow"]
+    assert run.status == "interrupted" and run.finished_at is not None
+    assert "shutdown" in run.error

@@ -22,6 +22,7 @@ from crawler.context import CrawlContext
 from crawler.extract import extract_page
 from crawler.feeds import FeedEntry, parse_feed
 from crawler.items import ArticleItem
+from crawler.language import detect_language
 from store.articles import known_urls
 from store.runs import save_validators
 from store.sources import load_feed_state
@@ -181,8 +182,6 @@ class FeedSpider(scrapy.Spider):
 
     def _from_entry(self, source: str, entry: FeedEntry) -> ArticleItem:
         """The page gave nothing: the feed's title and summary stand in, marked as such."""
-        from crawler.language import detect_language
-
         run = self.context.runs[source]
         self.context.count(source, "fallback_summary")
         fetched = utcnow()

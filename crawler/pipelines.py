@@ -11,11 +11,11 @@ from urllib.parse import urlsplit
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
-from w3lib.url import canonicalize_url
 
 from crawler.context import CrawlContext
 from crawler.items import ArticleItem
 from crawler.topic.relevance import score_article
+from crawler.urls import canonical_url
 from store.articles import NewArticle, mark_seen, store_article
 
 
@@ -48,13 +48,14 @@ def same_site(a: str, b: str) -> bool:
 
 
 class CanonicalizePipeline(_ContextPipeline):
-    """The page's declared canonical URL, when it is on the same site, else the URL
-    itself; both normalized (query sorted, fragment dropped) by w3lib."""
+    """The page's declared canonical URL (`<link rel=canonical>` / `og:url`) when it is on
+    the same site, else the URL itself; both in `crawler.urls.canonical_url` form."""
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
         declared = item.canonical_url
         chosen = declared if declared and same_site(declared, item.url) else item.url
-        item.canonical_url = canonicalize_url(chosen, keep_fragments=False)
+        item.url = canonical_url(item.url)
+        item.canonical_url = canonical_url(chosen)
         return item
 
 
@@ -75,7 +76,7 @@ class StorePipeline(_ContextPipeline):
     """One transaction per article; a unique-index violation counts as a duplicate."""
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
-        outcome = store_article(
+        stored = store_article(
             self.context.engine,
             NewArticle(
                 url=item.url,
@@ -94,5 +95,10 @@ class StorePipeline(_ContextPipeline):
                 site_name=item.site_name,
             ),
         )
-        self.context.count(item.source_name, "n_new" if outcome == "new" else "n_duplicates")
+        if stored.outcome == "duplicate":
+            self.context.count(item.source_name, "n_duplicates")
+            self.context.count(item.source_name, "dup_url")
+        else:
+            self.context.count(item.source_name, "n_new")
+            self.context.count(item.source_name, f"story_{stored.rule}")
         return item

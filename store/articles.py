@@ -18,12 +18,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from store.hashing import content_hash
-from store.models import Article, SeenUrl
+from store.db import locked_transaction
+from store.dedup import ARTICLE, BAND, STORY, decide, merge_stories, url_duplicate
+from store.fingerprint import fingerprint
+from store.models import SeenUrl
 from store.types import as_utc, utcnow
 
-StoreOutcome = Literal["new", "duplicate"]
-ARTICLE: sa.Table = Article.__table__  # type: ignore[attr-defined]
 SEEN_URL: sa.Table = SeenUrl.__table__  # type: ignore[attr-defined]
 SEEN_OUTCOMES = ("stored", "irrelevant", "duplicate")
 
@@ -53,50 +53,92 @@ def domain_of(url: str) -> str:
     return host.removeprefix("www.")
 
 
-def store_article(engine: Engine, new: NewArticle) -> StoreOutcome:
-    """Insert the article and its seen-URL row together, or neither."""
+@dataclass(frozen=True)
+class Stored:
+    """What happened to one article: `new` (a new story), `copy` (a new row joining a
+    story), or `duplicate` (the same page already stored: no row)."""
+
+    outcome: Literal["new", "copy", "duplicate"]
+    article_id: int | None
+    story_id: int | None
+    rule: str
+    match_id: int | None = None
+    score: float | None = None
+
+
+def store_article(engine: Engine, new: NewArticle) -> Stored:
+    """Decide the article's story and insert it, its bands and its seen-URL row, all in
+    one transaction that holds the database's write lock (see store.db.locked_transaction):
+    two crawls storing the same page or text at once cannot both decide "new"."""
     published = as_utc(new.published_at)
-    values = {
-        "url": new.url,
-        "canonical_url": new.canonical_url,
-        "source_id": new.source_id,
-        "run_id": new.run_id,
-        "domain": domain_of(new.canonical_url or new.url),
-        "title": new.title,
-        "authors": "; ".join(new.authors) or None,
-        "site_name": new.site_name,
-        "text": new.text,
-        "text_source": new.text_source,
-        "language": new.language,
-        "published_at": published,
-        "published_at_source": new.published_at_source,
-        "published_day": published.date().isoformat(),
-        "fetched_at": as_utc(new.fetched_at),
-        "content_hash": content_hash(new.text),
-        "relevance": new.relevance,
-        "word_count": len(new.text.split()),
-    }
-    seen = {"url": new.url, "source_id": new.source_id, "outcome": "stored", "first_seen_at": utcnow()}
-    # SQLAlchemy Core, not the ORM: one article is two INSERTs, and the ORM's unit of work
-    # costs more than the inserts themselves at ingest rates.
+    day = published.date().isoformat()
+    fp = fingerprint(new.title, new.text)
     try:
-        with engine.begin() as connection:
-            connection.execute(ARTICLE.insert(), values)
-            connection.execute(SEEN_URL.insert(), seen)
+        with locked_transaction(engine) as connection:
+            existing = url_duplicate(connection, new.url, new.canonical_url)
+            if existing is not None:
+                _seen(connection, new.url, new.source_id, "duplicate")
+                story = connection.execute(
+                    sa.select(ARTICLE.c.story_id).where(ARTICLE.c.id == existing)
+                ).scalar()
+                return Stored("duplicate", None, story, "url", existing, 1.0)
+            decision = decide(connection, fp, new.text, new.source_id, day)
+            if decision.story_id is None:
+                story_id = connection.execute(
+                    STORY.insert().values(created_at=utcnow())
+                ).inserted_primary_key[0]  # type: ignore[index]
+            else:
+                story_id = decision.story_id
+                merge_stories(connection, story_id, decision.merge)
+            values = {
+                "url": new.url,
+                "canonical_url": new.canonical_url,
+                "source_id": new.source_id,
+                "run_id": new.run_id,
+                "domain": domain_of(new.canonical_url or new.url),
+                "title": new.title,
+                "authors": "; ".join(new.authors) or None,
+                "site_name": new.site_name,
+                "text": new.text,
+                "text_source": new.text_source,
+                "language": new.language,
+                "published_at": published,
+                "published_at_source": new.published_at_source,
+                "published_day": day,
+                "fetched_at": as_utc(new.fetched_at),
+                "content_hash": fp.content_hash,
+                "relevance": new.relevance,
+                "word_count": fp.words,
+                "story_id": story_id,
+                "title_key": fp.title_key,
+                "dedup_rule": decision.rule,
+                "dedup_match_id": decision.match_id,
+                "dedup_score": decision.score,
+            }
+            article_id = connection.execute(ARTICLE.insert(), values).inserted_primary_key[0]  # type: ignore[index]
+            if fp.lsh_bands:
+                connection.execute(
+                    BAND.insert(), [{"band": band, "article_id": article_id} for band in set(fp.lsh_bands)]
+                )
+            _seen(connection, new.url, new.source_id, "stored")
     except IntegrityError:
+        # Only a writer outside locked_transaction can race us here; the row it stored wins.
         mark_seen(engine, new.url, new.source_id, "duplicate")
-        return "duplicate"
-    return "new"
+        return Stored("duplicate", None, None, "url")
+    outcome: Literal["new", "copy"] = "new" if decision.rule == "new" else "copy"
+    return Stored(outcome, article_id, story_id, decision.rule, decision.match_id, decision.score)
+
+
+def _seen(connection: sa.Connection, url: str, source_id: int, outcome: str) -> None:
+    values = {"url": url, "source_id": source_id, "outcome": outcome, "first_seen_at": utcnow()}
+    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    connection.execute(insert(SEEN_URL).values(**values).on_conflict_do_nothing(index_elements=["url"]))  # type: ignore[operator]
 
 
 def mark_seen(engine: Engine, url: str, source_id: int, outcome: str) -> None:
     """Remember a decision on `url` (first decision wins); idempotent under races."""
-    values = {"url": url, "source_id": source_id, "outcome": outcome, "first_seen_at": utcnow()}
-    table = SEEN_URL
-    insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(table).values(**values).on_conflict_do_nothing(index_elements=["url"])  # type: ignore[operator]
     with engine.begin() as connection:
-        connection.execute(stmt)
+        _seen(connection, url, source_id, outcome)
 
 
 def known_urls(engine: Engine, urls: Iterable[str]) -> set[str]:

@@ -51,13 +51,40 @@ def normalize_url(url: str) -> str:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """WAL lets readers (reports) run beside one writer; busy_timeout waits instead of failing."""
+    """WAL lets readers (reports) run beside one writer; busy_timeout waits instead of failing.
+
+    pysqlite's own transaction handling is switched off (isolation_level None) so that
+    SQLAlchemy's `begin` below decides how a transaction starts: `BEGIN IMMEDIATE` for a
+    writer that reads before it writes (dedup decisions), taking the write lock first, so
+    two processes cannot both decide on a stale snapshot."""
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _sqlite_begin(connection: sa.Connection) -> None:
+    immediate = connection.get_execution_options().get(WRITE_LOCK, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+WRITE_LOCK = "rnk_write_lock"
+"""Execution option: this transaction decides on what it reads, so it must hold the write
+lock from its first statement (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock)."""
+DEDUP_ADVISORY_KEY = 0x726E6B  # 'rnk'
+
+
+@contextmanager
+def locked_transaction(engine: Engine) -> Iterator[sa.Connection]:
+    """A transaction serialized against every other locked transaction on the database,
+    across processes and machines: read, decide, write, with no race in between."""
+    with engine.connect().execution_options(**{WRITE_LOCK: True}) as connection, connection.begin():
+        if connection.dialect.name == "postgresql":
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": DEDUP_ADVISORY_KEY})
+        yield connection
 
 
 def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
@@ -69,6 +96,7 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(resolved, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
         sa.event.listen(engine, "connect", _sqlite_pragmas)
+        sa.event.listen(engine, "begin", _sqlite_begin)
         return engine
     return sa.create_engine(resolved, pool_pre_ping=True, **kwargs)
 

@@ -84,11 +84,25 @@ class IngestRun(SQLModel, table=True):
     counters: dict[str, int] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON(), nullable=False))
 
 
+class Story(SQLModel, table=True):
+    """One text and its copies (syndication, republication, live updates). Its figures
+    (representative, first source, counts) are derived in the `report_stories` view, so
+    they stay true as copies arrive and stories merge."""
+
+    __tablename__ = "story"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False))
+
+
 class Article(SQLModel, table=True):
     """A relevant article as extracted from its page (or, failing that, its feed entry)."""
 
     __tablename__ = "article"
-    __table_args__ = (sa.Index("ix_article_source_published", "source_id", "published_at"),)
+    __table_args__ = (
+        sa.Index("ix_article_source_published", "source_id", "published_at"),
+        sa.Index("ix_article_title_key", "title_key", "source_id", "published_day"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     url: str = Field(sa_column=sa.Column(sa.Text(), nullable=False, unique=True))
@@ -114,6 +128,27 @@ class Article(SQLModel, table=True):
     content_hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, index=True))
     relevance: float = Field(sa_column=sa.Column(sa.Float(), nullable=False))
     word_count: int = Field(default=0, sa_column=sa.Column(sa.Integer(), nullable=False))
+    story_id: int | None = Field(
+        default=None, sa_column=sa.Column(sa.Integer(), sa.ForeignKey("story.id"), index=True)
+    )
+    title_key: str = Field(default="", sa_column=sa.Column(sa.Text(), nullable=False, server_default=""))
+    dedup_rule: str | None = Field(default=None, sa_column=sa.Column(sa.String(10)))
+    dedup_match_id: int | None = Field(default=None, sa_column=sa.Column(sa.Integer()))
+    dedup_score: float | None = Field(default=None, sa_column=sa.Column(sa.Float()))
+
+
+class ArticleBand(SQLModel, table=True):
+    """The LSH bands of an article's MinHash: one row per band, indexed by value, so the
+    near-duplicate candidates of a text are found by 32 index probes."""
+
+    __tablename__ = "article_band"
+
+    band: int = Field(sa_column=sa.Column(sa.BigInteger(), primary_key=True))
+    article_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer(), sa.ForeignKey("article.id", ondelete="CASCADE"), primary_key=True, index=True
+        )
+    )
 
 
 class SeenUrl(SQLModel, table=True):

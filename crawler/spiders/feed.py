@@ -23,6 +23,7 @@ from crawler.extract import extract_page
 from crawler.feeds import FeedEntry, parse_feed
 from crawler.items import ArticleItem
 from crawler.language import detect_language
+from crawler.urls import canonical_url
 from store.articles import known_urls
 from store.runs import save_validators
 from store.sources import load_feed_state
@@ -106,11 +107,13 @@ class FeedSpider(scrapy.Spider):
             etag.decode("latin-1") if etag else None,
             modified.decode("latin-1") if modified else None,
         )
-        entries = list({entry.url: entry for entry in parsed.entries}.values())
+        # One request per page: entries are keyed by their canonical URL (tracking
+        # parameters, AMP and mobile forms folded), which is also what seen_url remembers.
+        entries = list({canonical_url(entry.url): entry for entry in parsed.entries}.items())
         self.context.count(source, "entries", len(entries))
-        seen = known_urls(self.context.engine, (entry.url for entry in entries))
-        for entry in entries:
-            if entry.url in seen:
+        seen = known_urls(self.context.engine, (key for key, _entry in entries))
+        for key, entry in entries:
+            if key in seen:
                 self.context.count(source, "known_url")
                 self.context.count(source, "n_duplicates")
                 continue

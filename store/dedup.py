@@ -1,0 +1,120 @@
+"""THE dedup rules: which story a new article joins, decided inside one locked transaction.
+
+In order, the first that holds names the rule recorded on the article (`dedup_rule`),
+and every story matched by any rule is merged into one (so the stories are the connected
+components of the match relation, whatever the order articles arrive in):
+
+1. `url`: the article's URL or canonical URL is already stored: it is the same page, a
+   duplicate, not a new row (nothing is counted twice).
+2. `exact`: the same normalized text (content hash).
+3. `title`: the same outlet, the same UTC day, the same normalized title (Media Cloud's
+   rule; live-updated pages whose text changed).
+4. `near`: LSH candidates (shared MinHash band) confirmed by shingle containment
+   >= NEAR_CONTAINMENT, or >= NEAR_CONTAINMENT_SAME_TITLE when the normalized titles agree.
+5. `short`: texts under SHORT_TEXT_WORDS words have too few shingles: a candidate with the
+   same normalized title (any outlet) whose lead (first LEAD_WORDS words) has containment
+   >= SHORT_LEAD_CONTAINMENT.
+6. `new`: none of the above: a new story.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from store.fingerprint import SHORT_TEXT_WORDS, Fingerprint, containment, shingles, words_of
+from store.models import Article, ArticleBand, Story
+
+NEAR_CONTAINMENT = 0.60
+NEAR_CONTAINMENT_SAME_TITLE = 0.35
+SHORT_LEAD_CONTAINMENT = 0.50
+LEAD_WORDS = 40
+MAX_CANDIDATES = 50
+TITLE_KEY_MIN_WORDS = 3
+
+ARTICLE: sa.Table = Article.__table__  # type: ignore[attr-defined]
+BAND: sa.Table = ArticleBand.__table__  # type: ignore[attr-defined]
+STORY: sa.Table = Story.__table__  # type: ignore[attr-defined]
+
+
+@dataclass
+class Decision:
+    """Why an article is in its story."""
+
+    rule: str
+    story_id: int | None = None
+    match_id: int | None = None
+    score: float | None = None
+    merge: set[int] = field(default_factory=set)
+
+
+def url_duplicate(connection: sa.Connection, url: str, canonical: str) -> int | None:
+    """The id of a stored article at this URL or canonical URL, if any."""
+    query = sa.select(ARTICLE.c.id).where(
+        sa.or_(ARTICLE.c.url.in_([url, canonical]), ARTICLE.c.canonical_url.in_([url, canonical]))
+    )
+    return connection.execute(query.limit(1)).scalar()
+
+
+def _lead(words: list[str]) -> set[int]:
+    return shingles(words[:LEAD_WORDS])
+
+
+def decide(
+    connection: sa.Connection, fp: Fingerprint, text: str, source_id: int, published_day: str
+) -> Decision:
+    """Find every story the new article belongs to; the first matching rule names it."""
+    matches: list[tuple[str, int, int, float]] = []  # rule, article id, story id, score
+    for row in connection.execute(
+        sa.select(ARTICLE.c.id, ARTICLE.c.story_id).where(ARTICLE.c.content_hash == fp.content_hash)
+    ):
+        matches.append(("exact", row.id, row.story_id, 1.0))
+    if len(fp.title_key.split()) >= TITLE_KEY_MIN_WORDS:
+        for row in connection.execute(
+            sa.select(ARTICLE.c.id, ARTICLE.c.story_id).where(
+                ARTICLE.c.title_key == fp.title_key,
+                ARTICLE.c.source_id == source_id,
+                ARTICLE.c.published_day == published_day,
+            )
+        ):
+            matches.append(("title", row.id, row.story_id, 1.0))
+    words = words_of(text)
+    mine = shingles(words)
+    if fp.lsh_bands:
+        candidate_ids = sa.select(BAND.c.article_id).where(BAND.c.band.in_(fp.lsh_bands)).distinct()
+        candidates = connection.execute(
+            sa.select(ARTICLE.c.id, ARTICLE.c.story_id, ARTICLE.c.text, ARTICLE.c.title_key).where(
+                ARTICLE.c.id.in_(candidate_ids.limit(MAX_CANDIDATES).scalar_subquery())
+            )
+        ).all()
+        for candidate in candidates:
+            score = containment(mine, shingles(words_of(candidate.text)))
+            same_title = bool(fp.title_key) and candidate.title_key == fp.title_key
+            if score >= NEAR_CONTAINMENT or (same_title and score >= NEAR_CONTAINMENT_SAME_TITLE):
+                matches.append(("near", candidate.id, candidate.story_id, round(score, 4)))
+    if len(words) < SHORT_TEXT_WORDS and len(fp.title_key.split()) >= TITLE_KEY_MIN_WORDS:
+        lead = _lead(words)
+        for short in connection.execute(
+            sa.select(ARTICLE.c.id, ARTICLE.c.story_id, ARTICLE.c.text).where(
+                ARTICLE.c.title_key == fp.title_key
+            )
+        ):
+            score = containment(lead, _lead(words_of(short.text)))
+            if score >= SHORT_LEAD_CONTAINMENT:
+                matches.append(("short", short.id, short.story_id, round(score, 4)))
+    if not matches:
+        return Decision("new")
+    order = {"exact": 0, "title": 1, "near": 2, "short": 3}
+    rule, match_id, _story, score = min(matches, key=lambda m: (order[m[0]], -m[3], m[1]))
+    stories = {m[2] for m in matches}
+    keep = min(stories)
+    return Decision(rule, keep, match_id, score, stories - {keep})
+
+
+def merge_stories(connection: sa.Connection, keep: int, others: set[int]) -> None:
+    """Fold stories `others` into `keep`: their articles move, the empty stories go."""
+    if not others:
+        return
+    connection.execute(ARTICLE.update().where(ARTICLE.c.story_id.in_(others)).values(story_id=keep))
+    connection.execute(STORY.delete().where(STORY.c.id.in_(others)))

@@ -103,11 +103,22 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
 
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """One transaction: committed when the block ends, rolled back on any exception."""
-    with Session(engine, expire_on_commit=False) as session:
+    """One read-then-write transaction: committed when the block ends, rolled back on any
+    exception. It is serialized like `locked_transaction`: on SQLite it takes the write
+    lock first (BEGIN IMMEDIATE: a deferred transaction that reads, then writes after
+    another process committed, fails with "database is locked" instead of waiting); on
+    PostgreSQL it takes the advisory lock (two daemons syncing one source cannot both
+    insert it)."""
+    with (
+        engine.connect().execution_options(**{WRITE_LOCK: True}) as connection,
+        Session(bind=connection, expire_on_commit=False) as session,
+    ):
         try:
+            if connection.dialect.name == "postgresql":  # the same serialization, across machines
+                connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": DEDUP_ADVISORY_KEY})
             yield session
             session.commit()
+            connection.commit()
         except BaseException:
             session.rollback()
             raise

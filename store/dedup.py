@@ -11,9 +11,10 @@ components of the match relation, whatever the order articles arrive in):
    rule; live-updated pages whose text changed).
 4. `near`: LSH candidates (shared MinHash band) confirmed by shingle containment
    >= NEAR_CONTAINMENT, or >= NEAR_CONTAINMENT_SAME_TITLE when the normalized titles agree.
-5. `short`: texts under SHORT_TEXT_WORDS words have too few shingles: a candidate with the
-   same normalized title (any outlet) whose lead (first LEAD_WORDS words) has containment
-   >= SHORT_LEAD_CONTAINMENT.
+5. `short`: when either text has under SHORT_TEXT_WORDS words, containment of a few dozen
+   shingles is brittle: a candidate (shared band, or the same normalized title) is
+   confirmed when the leads (first LEAD_WORDS words) have containment >=
+   SHORT_LEAD_CONTAINMENT and the normalized titles word-Jaccard >= SHORT_TITLE_SIMILARITY.
 6. `new`: none of the above: a new story.
 """
 
@@ -23,12 +24,20 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from store.fingerprint import SHORT_TEXT_WORDS, Fingerprint, containment, shingles, words_of
+from store.fingerprint import (
+    SHORT_TEXT_WORDS,
+    Fingerprint,
+    containment,
+    shingles,
+    title_similarity,
+    words_of,
+)
 from store.models import Article, ArticleBand, Story
 
 NEAR_CONTAINMENT = 0.60
 NEAR_CONTAINMENT_SAME_TITLE = 0.35
 SHORT_LEAD_CONTAINMENT = 0.50
+SHORT_TITLE_SIMILARITY = 0.50
 LEAD_WORDS = 40
 MAX_CANDIDATES = 50
 TITLE_KEY_MIN_WORDS = 3
@@ -36,6 +45,7 @@ TITLE_KEY_MIN_WORDS = 3
 ARTICLE: sa.Table = Article.__table__  # type: ignore[attr-defined]
 BAND: sa.Table = ArticleBand.__table__  # type: ignore[attr-defined]
 STORY: sa.Table = Story.__table__  # type: ignore[attr-defined]
+CANDIDATE_COLUMNS = (ARTICLE.c.id, ARTICLE.c.story_id, ARTICLE.c.text, ARTICLE.c.title_key)
 
 
 @dataclass
@@ -80,29 +90,32 @@ def decide(
         ):
             matches.append(("title", row.id, row.story_id, 1.0))
     words = words_of(text)
-    mine = shingles(words)
+    mine, lead = shingles(words), _lead(words)
+    candidates: dict[int, sa.Row] = {}
     if fp.lsh_bands:
         candidate_ids = sa.select(BAND.c.article_id).where(BAND.c.band.in_(fp.lsh_bands)).distinct()
-        candidates = connection.execute(
-            sa.select(ARTICLE.c.id, ARTICLE.c.story_id, ARTICLE.c.text, ARTICLE.c.title_key).where(
+        for found in connection.execute(
+            sa.select(*CANDIDATE_COLUMNS).where(
                 ARTICLE.c.id.in_(candidate_ids.limit(MAX_CANDIDATES).scalar_subquery())
             )
-        ).all()
-        for candidate in candidates:
-            score = containment(mine, shingles(words_of(candidate.text)))
+        ):
+            candidates[found.id] = found
+    if len(words) < SHORT_TEXT_WORDS and len(fp.title_key.split()) >= TITLE_KEY_MIN_WORDS:
+        by_title = sa.select(*CANDIDATE_COLUMNS).where(ARTICLE.c.title_key == fp.title_key)
+        for found in connection.execute(by_title.limit(MAX_CANDIDATES)):
+            candidates[found.id] = found
+    for candidate in candidates.values():
+        theirs = words_of(candidate.text)
+        if min(len(words), len(theirs)) >= SHORT_TEXT_WORDS:
+            score = containment(mine, shingles(theirs))
             same_title = bool(fp.title_key) and candidate.title_key == fp.title_key
             if score >= NEAR_CONTAINMENT or (same_title and score >= NEAR_CONTAINMENT_SAME_TITLE):
                 matches.append(("near", candidate.id, candidate.story_id, round(score, 4)))
-    if len(words) < SHORT_TEXT_WORDS and len(fp.title_key.split()) >= TITLE_KEY_MIN_WORDS:
-        lead = _lead(words)
-        for short in connection.execute(
-            sa.select(ARTICLE.c.id, ARTICLE.c.story_id, ARTICLE.c.text).where(
-                ARTICLE.c.title_key == fp.title_key
-            )
-        ):
-            score = containment(lead, _lead(words_of(short.text)))
-            if score >= SHORT_LEAD_CONTAINMENT:
-                matches.append(("short", short.id, short.story_id, round(score, 4)))
+        else:
+            score = containment(lead, _lead(theirs))
+            titles = title_similarity(fp.title_key, candidate.title_key)
+            if score >= SHORT_LEAD_CONTAINMENT and titles >= SHORT_TITLE_SIMILARITY:
+                matches.append(("short", candidate.id, candidate.story_id, round(score, 4)))
     if not matches:
         return Decision("new")
     order = {"exact": 0, "title": 1, "near": 2, "short": 3}

@@ -29,9 +29,10 @@ SHINGLE_WORDS = 3
 PERMUTATIONS = 128
 BANDS = 32
 ROWS = PERMUTATIONS // BANDS
-SHORT_TEXT_WORDS = 80
-"""Below this many words a text has too few shingles for MinHash: it is compared by title
-and lead instead (see store.dedup)."""
+SHORT_TEXT_WORDS = 100
+"""Below this many words (on either side) containment of a few dozen shingles is too
+brittle: a pair is confirmed by title and lead instead (see store.dedup)."""
+MIN_WORDS_FOR_BANDS = 12
 TITLE_PART_MIN_WORDS = 4
 _TITLE_SPLIT = re.compile(r"\s*:\s+|\s+[-–—|]\s+")
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -101,8 +102,14 @@ def bands(signature: np.ndarray) -> tuple[int, ...]:
 
 def fingerprint(title: str, text: str) -> Fingerprint:
     words = words_of(text)
-    lsh = bands(minhash(shingles(words))) if len(words) >= SHORT_TEXT_WORDS else ()
+    lsh = bands(minhash(shingles(words))) if len(words) >= MIN_WORDS_FOR_BANDS else ()
     return Fingerprint(content_hash(text), title_key(title), len(words), lsh)
+
+
+def title_similarity(a: str, b: str) -> float:
+    """Jaccard similarity of the words of two normalized titles."""
+    wa, wb = set(a.split()), set(b.split())
+    return len(wa & wb) / len(wa | wb) if wa and wb else 0.0
 
 
 def containment(a: set[int], b: set[int]) -> float:

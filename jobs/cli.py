@@ -26,7 +26,9 @@ from crawler.extract import extract_page
 from crawler.run import RunSummary, crawl_once
 from crawler.settings import user_agent
 from crawler.topic.relevance import score_article
+from crawler.urls import canonical_url
 from store.db import DatabaseUrlError, default_database_url, describe, make_engine
+from store.explain import explain as explain_article
 from store.migrate import current_revision, upgrade
 from store.reports import ReportError, get_report, list_reports, run_report
 
@@ -236,6 +238,39 @@ def report(
     _emit(columns, rows, fmt, known.title)
 
 
+@app.command()
+def explain(
+    url: Annotated[str, typer.Argument(help="An article URL (any variant: tracking parameters, AMP...).")],
+    db: DbOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """Say why an article is in its story: which rule, which other article, the similarity.
+
+    Example: rnk explain https://example.org/news/kim-putin-summit?utm_source=rss
+    """
+    result = explain_article(_engine(db), list(dict.fromkeys([url, canonical_url(url)])))
+    if fmt == "json":
+        sys.stdout.write(json.dumps(result.__dict__, ensure_ascii=False, default=str) + "\n")
+        return
+    if fmt != "text":
+        raise UsageProblem(f"--format {fmt!r}: use text or json")
+    if not result.found or result.outcome != "stored":
+        out.print(f"{result.url}: {result.reason}")
+        if not result.found:
+            raise typer.Exit(1)
+        return
+    article = result.article
+    out.print(f"[bold]{article['title']}[/bold]  ({article['source']}, {article['published_at']})")
+    out.print(f"article {article['id']} in story {article['story_id']}: {result.reason}")
+    table = Table(title=f"story {article['story_id']}: {len(result.story)} article(s)")
+    for column in ("id", "source", "published_at", "language", "rule", "title"):
+        table.add_column(column)
+    for member in result.story:
+        cells = [member[key] for key in ("id", "source", "published_at", "language", "dedup_rule")]
+        table.add_row(*("" if c is None else str(c) for c in cells), member["title"][:80])
+    out.print(table)
+
+
 def _read_page(target: str) -> tuple[bytes, str]:
     if target.startswith(("http://", "https://")):
         request = urllib.request.Request(target, headers={"User-Agent": user_agent()})
@@ -338,7 +373,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for handler in logging.root.handlers:
         handler.setLevel(logging.WARNING)  # Scrapy lowers the root logger's level
     try:
-        app(args=list(argv) if argv is not None else None, standalone_mode=False)
+        returned = app(args=list(argv) if argv is not None else None, standalone_mode=False)
+        if isinstance(returned, int):  # click hands back typer.Exit's code here
+            return returned
     except (UsageProblem, SourcesFileError, ReportError, DatabaseUrlError) as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         return 2

@@ -12,7 +12,7 @@ from crawler.config import SourcesFileError, load_sources, parse_interval
 from jobs.localserver import LocalSiteServer
 from tests.conftest import FAST, SITE, rnk, write_sources
 
-COMMANDS = ["init", "crawl", "report", "extract", "demo"]
+COMMANDS = ["init", "crawl", "report", "extract", "explain", "demo"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -93,3 +93,21 @@ def test_shuffled_order_gives_the_same_stories(tmp_path: Path) -> None:
             crawl(server.base_url, db, tmp_path, feeds, "-s", "CONCURRENT_REQUESTS=1")
             partitions.append(partition(stored(make_engine(db), server.base_url)))
     assert partitions[0] == partitions[1] == partitions[2]
+
+
+def test_explain_says_which_rule_and_which_article(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'explain.db'}"
+    with LocalSiteServer(DEDUP / "site") as server:
+        crawl(server.base_url, db, tmp_path, FEEDS)
+        with make_engine(db).connect() as connection:
+            url = connection.execute(sa.text("SELECT url FROM article WHERE dedup_rule = 'near' LIMIT 1")).scalar()
+        variant = f"{url}?utm_source=rss&fbclid=abc"  # any spelling of the page
+        result = rnk("explain", variant, "--db", db, "--format", "json")
+        assert result.returncode == 0, result.stderr
+        explained = json.loads(result.stdout)
+        assert explained["outcome"] == "stored" and explained["article"]["dedup_rule"] == "near"
+        assert explained["match"]["url"] in {m["url"] for m in explained["story"]}
+        assert "containment" in explained["reason"]
+        text = rnk("explain", variant, "--db", db)
+        assert "story" in text.stdout and explained["match"]["source"] in text.stdout
+        assert rnk("explain", server.base_url + "/nowhere.html", "--db", db).returncode == 1

@@ -99,3 +99,30 @@ def test_content_hash_is_stable_under_typography(text: str) -> None:
     assert content_hash(text) == content_hash(normalize_text(text))
     assert content_hash(text.upper().lower()) == content_hash(text.lower())
     assert content_hash(f"  {text}\n") == content_hash(text)
+
+
+def test_articles_stored_before_stories_get_one_on_upgrade(engine: Engine) -> None:
+    """A database at 0002 with articles upgrades in place: each article gets its title key,
+    bands and a story of its own; the views work."""
+    upgrade(engine, "0002")
+    ids = sync_sources(engine, [SourceSpec("wire", "feed", "http://127.0.0.1/feed.xml")])
+    row = {
+        "url": "http://127.0.0.1/old.html", "canonical_url": "http://127.0.0.1/old.html", "source_id": ids["wire"],
+        "domain": "127.0.0.1", "title": "Wire: Putin meets Kim in Pyongyang", "text": "Putin met Kim Jong Un. " * 40,
+        "text_source": "page", "published_at": "2024-06-19T06:00:00+00:00", "published_at_source": "page",
+        "published_day": "2024-06-19", "fetched_at": "2024-06-19T07:00:00+00:00", "content_hash": "x",
+        "relevance": 5.0, "word_count": 200,
+    }  # fmt: skip
+    if engine.dialect.name == "postgresql":
+        row["published_at"] = datetime(2024, 6, 19, 6, tzinfo=UTC)
+        row["fetched_at"] = datetime(2024, 6, 19, 7, tzinfo=UTC)
+    with engine.begin() as connection:
+        columns = ", ".join(row)
+        connection.execute(sa.text(f"INSERT INTO article ({columns}) VALUES ({', '.join(':' + k for k in row)})"), row)
+    upgrade(engine)
+    with engine.connect() as connection:
+        stored = connection.execute(sa.text("SELECT story_id, title_key, dedup_rule FROM article")).one()
+        bands = connection.execute(sa.text("SELECT COUNT(*) FROM article_band")).scalar()
+        story = connection.execute(sa.text("SELECT * FROM report_stories")).one()
+    assert stored.title_key == "putin meets kim in pyongyang" and stored.dedup_rule == "new"
+    assert bands == 32 and story.story_id == stored.story_id and story.n_articles == 1

@@ -114,6 +114,8 @@ def store_article(engine: Engine, new: NewArticle) -> Stored:
                 "dedup_rule": decision.rule,
                 "dedup_match_id": decision.match_id,
                 "dedup_score": decision.score,
+                "minhash": fp.signature or None,
+                "shingle_count": fp.shingle_count,
             }
             article_id = connection.execute(ARTICLE.insert(), values).inserted_primary_key[0]  # type: ignore[index]
             if fp.lsh_bands:

@@ -10,7 +10,9 @@ components of the match relation, whatever the order articles arrive in):
 3. `title`: the same outlet, the same UTC day, the same normalized title (Media Cloud's
    rule; live-updated pages whose text changed).
 4. `near`: LSH candidates (shared MinHash band) confirmed by shingle containment
-   >= NEAR_CONTAINMENT, or >= NEAR_CONTAINMENT_SAME_TITLE when the normalized titles agree.
+   >= NEAR_CONTAINMENT, or >= NEAR_CONTAINMENT_SAME_TITLE when the normalized titles agree;
+   containment is estimated from the stored MinHash signatures and set sizes, and
+   computed exactly on the texts when the estimate is within UNSURE of the threshold.
 5. `short`: when either text has under SHORT_TEXT_WORDS words, containment of a few dozen
    shingles is brittle: a candidate (shared band, or the same normalized title) is
    confirmed when the leads (first LEAD_WORDS words) have containment >=
@@ -28,6 +30,7 @@ from store.fingerprint import (
     SHORT_TEXT_WORDS,
     Fingerprint,
     containment,
+    estimated_containment,
     shingles,
     title_similarity,
     words_of,
@@ -45,7 +48,16 @@ TITLE_KEY_MIN_WORDS = 3
 ARTICLE: sa.Table = Article.__table__  # type: ignore[attr-defined]
 BAND: sa.Table = ArticleBand.__table__  # type: ignore[attr-defined]
 STORY: sa.Table = Story.__table__  # type: ignore[attr-defined]
-CANDIDATE_COLUMNS = (ARTICLE.c.id, ARTICLE.c.story_id, ARTICLE.c.text, ARTICLE.c.title_key)
+CANDIDATE_COLUMNS = (
+    ARTICLE.c.id,
+    ARTICLE.c.story_id,
+    ARTICLE.c.title_key,
+    ARTICLE.c.word_count,
+    ARTICLE.c.minhash,
+    ARTICLE.c.shingle_count,
+)
+UNSURE = 0.10
+"""An estimated containment this close to its threshold is re-checked on the texts."""
 
 
 @dataclass
@@ -65,6 +77,10 @@ def url_duplicate(connection: sa.Connection, url: str, canonical: str) -> int | 
         sa.or_(ARTICLE.c.url.in_([url, canonical]), ARTICLE.c.canonical_url.in_([url, canonical]))
     )
     return connection.execute(query.limit(1)).scalar()
+
+
+def _text(connection: sa.Connection, article_id: int) -> str:
+    return str(connection.execute(sa.select(ARTICLE.c.text).where(ARTICLE.c.id == article_id)).scalar() or "")
 
 
 def _lead(words: list[str]) -> set[int]:
@@ -89,8 +105,13 @@ def decide(
             )
         ):
             matches.append(("title", row.id, row.story_id, 1.0))
-    words = words_of(text)
-    mine, lead = shingles(words), _lead(words)
+    words_cache: list[list[str]] = []
+
+    def words() -> list[str]:  # tokenized only when a check needs the text itself
+        if not words_cache:
+            words_cache.append(words_of(text))
+        return words_cache[0]
+
     candidates: dict[int, sa.Row] = {}
     if fp.lsh_bands:
         candidate_ids = sa.select(BAND.c.article_id).where(BAND.c.band.in_(fp.lsh_bands)).distinct()
@@ -100,19 +121,24 @@ def decide(
             )
         ):
             candidates[found.id] = found
-    if len(words) < SHORT_TEXT_WORDS and len(fp.title_key.split()) >= TITLE_KEY_MIN_WORDS:
+    if fp.words < SHORT_TEXT_WORDS and len(fp.title_key.split()) >= TITLE_KEY_MIN_WORDS:
         by_title = sa.select(*CANDIDATE_COLUMNS).where(ARTICLE.c.title_key == fp.title_key)
         for found in connection.execute(by_title.limit(MAX_CANDIDATES)):
             candidates[found.id] = found
     for candidate in candidates.values():
-        theirs = words_of(candidate.text)
-        if min(len(words), len(theirs)) >= SHORT_TEXT_WORDS:
-            score = containment(mine, shingles(theirs))
+        if min(fp.words, candidate.word_count) >= SHORT_TEXT_WORDS:
             same_title = bool(fp.title_key) and candidate.title_key == fp.title_key
-            if score >= NEAR_CONTAINMENT or (same_title and score >= NEAR_CONTAINMENT_SAME_TITLE):
+            threshold = NEAR_CONTAINMENT_SAME_TITLE if same_title else NEAR_CONTAINMENT
+            score = estimated_containment(
+                fp.signature, fp.shingle_count, candidate.minhash, candidate.shingle_count
+            )
+            if abs(score - threshold) < UNSURE:
+                score = containment(shingles(words()), shingles(words_of(_text(connection, candidate.id))))
+            if score >= threshold:
                 matches.append(("near", candidate.id, candidate.story_id, round(score, 4)))
         else:
-            score = containment(lead, _lead(theirs))
+            theirs = words_of(_text(connection, candidate.id))
+            score = containment(_lead(words()), _lead(theirs))
             titles = title_similarity(fp.title_key, candidate.title_key)
             if score >= SHORT_LEAD_CONTAINMENT and titles >= SHORT_TITLE_SIMILARITY:
                 matches.append(("short", candidate.id, candidate.story_id, round(score, 4)))

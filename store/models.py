@@ -135,6 +135,10 @@ class Article(SQLModel, table=True):
     dedup_rule: str | None = Field(default=None, sa_column=sa.Column(sa.String(10)))
     dedup_match_id: int | None = Field(default=None, sa_column=sa.Column(sa.Integer()))
     dedup_score: float | None = Field(default=None, sa_column=sa.Column(sa.Float()))
+    minhash: bytes | None = Field(default=None, sa_column=sa.Column(sa.LargeBinary()))
+    shingle_count: int = Field(
+        default=0, sa_column=sa.Column(sa.Integer(), nullable=False, server_default="0")
+    )
 
 
 class ArticleBand(SQLModel, table=True):

@@ -71,12 +71,16 @@ class Decision:
     merge: set[int] = field(default_factory=set)
 
 
+URL_DUPLICATE = sa.text(
+    "SELECT id FROM article WHERE url IN (:a, :b) "
+    "UNION ALL SELECT id FROM article WHERE canonical_url IN (:a, :b) LIMIT 1"
+)  # one statement, four index probes (url and canonical_url are both indexed)
+
+
 def url_duplicate(connection: sa.Connection, url: str, canonical: str) -> int | None:
     """The id of a stored article at this URL or canonical URL, if any."""
-    query = sa.select(ARTICLE.c.id).where(
-        sa.or_(ARTICLE.c.url.in_([url, canonical]), ARTICLE.c.canonical_url.in_([url, canonical]))
-    )
-    return connection.execute(query.limit(1)).scalar()
+    found = connection.execute(URL_DUPLICATE, {"a": url, "b": canonical}).scalar()
+    return None if found is None else int(found)
 
 
 def _text(connection: sa.Connection, article_id: int) -> str:

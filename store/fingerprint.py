@@ -23,7 +23,7 @@ from functools import cache
 
 import numpy as np
 
-from store.hashing import content_hash, normalize_text
+from store.hashing import normalize_text
 
 SHINGLE_WORDS = 3
 PERMUTATIONS = 128
@@ -35,7 +35,7 @@ brittle: a pair is confirmed by title and lead instead (see store.dedup)."""
 MIN_WORDS_FOR_BANDS = 12
 TITLE_PART_MIN_WORDS = 4
 _TITLE_SPLIT = re.compile(r"\s*:\s+|\s+[-–—|]\s+")
-_WORD = re.compile(r"\w+", re.UNICODE)
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -127,13 +127,15 @@ def bands(signature: np.ndarray) -> tuple[int, ...]:
 
 def fingerprint(title: str, text: str) -> Fingerprint:
     words = words_of(text)
+    # The words are exactly store.hashing.normalize_text's tokens: hash them, not the text again.
+    digest = hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
     shingle_set = shingle_array(words)
     if len(words) < MIN_WORDS_FOR_BANDS:
-        return Fingerprint(content_hash(text), title_key(title), len(words), (), b"", len(shingle_set))
+        return Fingerprint(digest, title_key(title), len(words), (), b"", len(shingle_set))
     signature = minhash(shingle_set)
     packed = signature.astype("<u4").tobytes()
     return Fingerprint(
-        content_hash(text), title_key(title), len(words), bands(signature), packed, len(shingle_set)
+        digest, title_key(title), len(words), bands(signature), packed, len(shingle_set)
     )
 
 

@@ -12,10 +12,11 @@ import sys
 from collections.abc import Callable
 from types import ModuleType
 
-from bench import ingest
+from bench import dedup, ingest
 
 BENCHMARKS: dict[str, tuple[ModuleType, str]] = {
     "ingest": (ingest, "end-to-end ingest rate against trafilatura alone"),
+    "dedup": (dedup, "store_article cost per article with 1,000 to 1,000,000 articles stored"),
 }
 DEFAULT = "ingest"
 

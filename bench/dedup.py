@@ -1,0 +1,1006 @@
+"""Dedup benchmark: does deciding duplicate-or-new and storing an article stay flat as the store grows?
+
+The question it answers: every relevant article goes through `store_article` (URL check,
+exact / title / LSH near-duplicate rules, inserts of the article, its 32 bands and its
+seen-URL row, in one locked transaction). rnk is meant to run for years, so that cost must
+not grow with the number of articles already stored. Target: the median time per article
+with 1,000,000 articles stored is within 1.5x of the median with 1,000 stored, on SQLite and
+on PostgreSQL.
+
+How it measures, and why:
+
+* Background: for each N (1,000 ... 1,000,000) and backend a database is built ONCE, after
+  `upgrade(engine)` so the real schema and indexes are used, by bulk loading N articles
+  directly (executemany on SQLite, COPY on PostgreSQL); storing them through `store_article`
+  would take hours. Their fingerprints are synthetic but shaped like real ones: the content
+  hash is a hex SHA-256 (of the article's index), the title key a few words of a 5,000-word
+  vocabulary, the text 30-60 such words (real articles are longer; the text is only read
+  for LSH candidates, and no background article is ever one, so its length changes nothing
+  but the file size), 50 sources, days spread over three years, about two stories per three
+  articles, 32 bands per article drawn uniformly from the signed 64-bit range and a MinHash
+  signature of 128 uniformly random 32-bit values. That is what the bands and signatures of
+  unrelated texts are: bands are blake2b values of independent MinHash rows, so between
+  unrelated texts they collide with probability ~2^-64, exactly like random ones.
+  Background article i is the same whatever N is (chunks seeded by position), so the small
+  databases are prefixes of the large ones.
+* Indexes must look like those of a store that grew article by article, because the cost
+  of an insert depends on how full the index pages are. SQLite keeps every index during
+  the load (random keys leave leaves ~88 % full, as in a grown store): an index rebuilt by
+  CREATE INDEX is packed ~100 % full, so at 1M nearly every probe insert would split a
+  leaf in each random-key index (measured: 54 instead of 36 WAL pages per article, and a
+  1.6x cost that rnk would never see). PostgreSQL's CREATE INDEX leaves 10 % of each leaf
+  free (fillfactor 90), so there the indexes no foreign key depends on are dropped for the
+  load and recreated from their catalog definitions (then compared): 32 million random
+  B-tree inserts under COPY, with full-page writes, would take far longer. Then ANALYZE
+  (PostgreSQL: VACUUM ANALYZE, as autovacuum would have done to a long-lived store). SQLite
+  files are cached under bench/out/ and PostgreSQL databases kept as rnk_bench_dedup_<N>,
+  keyed by N, GENERATOR_VERSION and the schema head.
+* Probes: each measurement stores the same 20 + M generated articles through the real
+  `store_article`: 300-800 words of English-like sentences (so fingerprinting and the
+  near-duplicate path with LSH and shingle containment run in full), published in the two
+  days after the newest background article (a live crawler stores today's news, which
+  goes to the end of the time-ordered indexes), one third new texts,
+  one third near copies of a probe stored earlier in the run (trimmed, or 2 % of words
+  edited; another outlet, URL and title), one third re-fetches of an earlier probe's URL.
+  Each call is timed with perf_counter; the first 20 are warm-up and left out. Every
+  outcome is checked (new -> "new"; copy -> "copy" by rule near/exact/title joining its
+  original's story; re-fetch -> "duplicate"): a wrong one means the figures are broken.
+* Isolation: every measurement works on a throwaway copy of the background (SQLite: a copy
+  of the file; PostgreSQL: CREATE DATABASE ... TEMPLATE), so rounds do not accumulate, and
+  runs in a fresh child process pinned to one core (as bench.ingest does).
+* Rounds interleave the sizes and backends (round 1: every N on every backend, round 2 ...)
+  so drifts of the machine hit all of them; the medians over rounds are reported.
+* The figures are reported, never asserted: exit 1 only when something broke (a build or a
+  child failed, an outcome was wrong, row counts are off), 2 on bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gc
+import hashlib
+import multiprocessing.connection
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bench.gen_pages import OUT
+from bench.ingest import _pin, _run_child, pick_cores
+
+GENERATOR_VERSION = 3
+"""Bump when the background data changes, so stale caches are rebuilt."""
+
+SIZES = (1_000, 10_000, 100_000, 1_000_000)
+BACKENDS = ("sqlite", "postgresql")
+TARGET_RATIO = 1.5
+"""Median ms/article at 1,000,000 stored over the median at 1,000: at most this."""
+TARGET_SMALL, TARGET_LARGE = 1_000, 1_000_000
+
+SEED = 20240619
+SOURCES = 50
+VOCABULARY_SIZE = 5_000
+CHUNK = 10_000
+"""Background articles generated (and committed) per batch."""
+EPOCH = datetime(2022, 6, 1, tzinfo=UTC)
+DAYS = 3 * 365
+BANDS_PER_ARTICLE = 32
+WARMUP = 20
+DEFAULT_PROBES = 300
+DEFAULT_ROUNDS = 3
+PG_PREFIX = "rnk_bench_dedup_"
+DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
+LOADED_TABLES = ("story", "article", "article_band", "seen_url")
+ARTICLE_COLUMNS = (
+    "id", "url", "canonical_url", "source_id", "domain", "title", "site_name", "text", "text_source",
+    "language", "published_at", "published_at_source", "published_day", "fetched_at", "content_hash",
+    "relevance", "word_count", "story_id", "title_key", "dedup_rule", "dedup_match_id", "dedup_score",
+    "minhash", "shingle_count",
+)  # fmt: skip
+"""What the background fills, in this order; a column the migrated schema lacks is left out
+(so the benchmark still runs on an older schema), one it has and this lacks gets its default."""
+
+
+# --- words --------------------------------------------------------------------------------------
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+_ONSETS = _words("b br c ch cl d dr f fl g gr h j k kr l m n p pl pr r s sh st t tr v w z")
+_VOWELS = _words("a e i o u ai ea ou io ia")
+_CODAS = ["", "", "n", "r", "s", "l", "m", "t", "nd", "st", "rk", "ng"]
+
+
+def vocabulary(size: int = VOCABULARY_SIZE, seed: int = SEED) -> list[str]:
+    """`size` distinct pronounceable pseudo-words (2-3 syllables), the same on every run:
+    titles and texts of the background, and the proper names of the probes."""
+    rng = random.Random(f"{seed}:vocabulary")
+    words: dict[str, None] = {}
+    while len(words) < size:
+        syllables = rng.choice((2, 2, 3))
+        word = "".join(rng.choice(_ONSETS) + rng.choice(_VOWELS) for _ in range(syllables))
+        words[word + rng.choice(_CODAS)] = None
+    return list(words)
+
+
+NOUNS = _words("""
+agreement budget bridge committee contract council court decision delegation economy election
+embassy factory farm festival harbour hospital industry inquiry investment law market meeting
+ministry museum network office parliament pipeline plan policy port programme project railway
+report river road school season settlement ship station strike summit tariff tax treaty union
+university village vote warehouse water winter border company crop debt fleet grid harvest
+highway license loan mine oil output permit price reactor reform rule salary sanction shortage
+subsidy supply survey terminal trade tunnel visa wage airport archive audit bank cable cargo
+""")
+PLURALS = _words("""
+workers farmers ships trucks containers flights families students engineers inspectors officials
+teachers doctors fishermen traders passengers soldiers volunteers miners nurses drivers judges
+""")
+VERBS = _words("""
+approved announced blocked cancelled challenged delayed discussed doubled drafted endorsed expanded
+extended finalised funded halted inspected launched negotiated opened postponed proposed questioned
+reduced rejected renewed repaired reviewed revised signed suspended upgraded welcomed
+""")
+ADJECTIVES = _words("""
+ambitious cautious costly controversial delayed fragile historic local major modest national new
+northern official regional rural second small southern sudden technical temporary unusual urgent
+""")
+WHEN = [
+    "on Monday", "on Tuesday", "late on Wednesday", "early on Thursday", "on Friday", "over the weekend",
+    "last month", "earlier this year", "after a long pause", "during the night", "at dawn",
+    "before the holiday", "in the spring", "after the vote", "ahead of the deadline",
+]  # fmt: skip
+ATTRIBUTIONS = [
+    "officials said", "a spokesperson said", "the ministry said in a statement", "local media reported",
+    "according to documents seen by reporters", "people familiar with the matter said",
+    "the agency confirmed", "residents said", "the mayor told reporters", "analysts said",
+]  # fmt: skip
+
+
+class Prose:
+    """English-like news sentences: real function words and common nouns/verbs with the
+    proper names drawn from the pseudo-word vocabulary, so two unrelated texts share few
+    word 3-shingles (as two unrelated real articles do) while a copy shares nearly all."""
+
+    def __init__(self, rng: random.Random, names: list[str]) -> None:
+        self.rng = rng
+        self.names = names
+
+    def name(self) -> str:
+        return self.rng.choice(self.names).capitalize()
+
+    def sentence(self) -> str:
+        r = self.rng
+        n, n2, v, a = r.choice(NOUNS), r.choice(NOUNS), r.choice(VERBS), r.choice(ADJECTIVES)
+        templates = (
+            f"The {a} {n} in {self.name()} was {v} {r.choice(WHEN)}, {r.choice(ATTRIBUTIONS)}.",
+            f"{self.name()} {v} {'an' if a[0] in 'aeiou' else 'a'} {a} {n} with {self.name()} "
+            f"{r.choice(WHEN)}.",
+            f"About {r.randint(12, 9800)} {r.choice(PLURALS)} were affected when the {n} near "
+            f"{self.name()} was {v}.",
+            f"{r.choice(ATTRIBUTIONS).capitalize()} that the {n} would cost {r.randint(2, 900)} million "
+            f"and take {r.randint(2, 40)} months.",
+            f"Critics in {self.name()} said the {a} {n} ignored the {n2} and the {r.choice(PLURALS)} "
+            f"who depend on it.",
+            f"The {n2} committee led by {self.name()} {self.name()} {v} the {n} {r.choice(WHEN)}.",
+            f"In {self.name()}, {r.choice(PLURALS)} gathered outside the {n} to protest against the {a} "
+            f"{n2}.",
+            f"It was not clear whether the {n} {v} by {self.name()} would survive the {n2}, "
+            f"{r.choice(ATTRIBUTIONS)}.",
+        )
+        return r.choice(templates)
+
+    def text(self, low: int, high: int) -> str:
+        """Paragraphs of 3-6 sentences, between `low` and about `high` words."""
+        target = self.rng.randint(low, high)
+        paragraphs: list[str] = []
+        words = 0
+        while words < target:
+            sentences = [self.sentence() for _ in range(self.rng.randint(3, 6))]
+            words += sum(len(s.split()) for s in sentences)
+            paragraphs.append(" ".join(sentences))
+        return "\n\n".join(paragraphs)
+
+    def headline(self) -> str:
+        r = self.rng
+        return (
+            f"{self.name()} {r.choice(VERBS)} {r.choice(ADJECTIVES)} {r.choice(NOUNS)} "
+            f"{r.choice(['plan', 'deal', 'talks', 'row', 'review'])} in {self.name()}"
+        )
+
+
+# --- background data ----------------------------------------------------------------------------
+
+
+@dataclass
+class Chunk:
+    """One batch of background rows, in the column order the loaders insert."""
+
+    stories: list[tuple[Any, ...]] = field(default_factory=list)
+    articles: list[tuple[Any, ...]] = field(default_factory=list)
+    bands: list[tuple[int, int]] = field(default_factory=list)
+    seen: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+def background(n: int, source_ids: list[int], seed: int = SEED) -> Iterator[Chunk]:
+    """N background articles (ids 1..N) in chunks; see the module docstring for their shape.
+
+    Chunk k draws from its own generator, seeded by (seed, k), and stories only span a
+    chunk, so article i and its story are the same whatever N is."""
+    from store.fingerprint import title_key
+
+    words = vocabulary(seed=seed)
+    story_id = 0
+    for first in range(1, n + 1, CHUNK):
+        rng = np.random.default_rng([seed, GENERATOR_VERSION, first // CHUNK])
+        size = CHUNK
+        count = min(CHUNK, n - first + 1)
+        sources = rng.integers(0, len(source_ids), size)
+        days = rng.integers(0, DAYS, size)
+        seconds = rng.integers(0, 86_400, size)
+        title_lengths = rng.integers(4, 9, size)
+        text_lengths = rng.integers(30, 61, size)
+        word_ids = rng.integers(0, len(words), (size, 60 + 8))
+        joins = rng.random(size) < 1 / 3
+        join_back = rng.integers(1, 200, size)
+        relevance = rng.uniform(1.0, 12.0, size)
+        bands = rng.integers(-(2**63), 2**63 - 1, (size, BANDS_PER_ARTICLE), dtype=np.int64, endpoint=True)
+        signatures = rng.integers(0, 2**32, (size, 128), dtype=np.uint32).astype("<u4")
+        chunk = Chunk()
+        story_of: list[int] = []
+        for j in range(count):
+            article_id = first + j
+            source = int(sources[j])
+            published = EPOCH + timedelta(days=int(days[j]), seconds=int(seconds[j]))
+            day = published.date()
+            stamp = published.isoformat()  # UTCDateTime's text form on SQLite; PostgreSQL parses it
+            fetched = (published + timedelta(minutes=20)).isoformat()
+            ids = word_ids[j]
+            title_words = [words[int(i)] for i in ids[: title_lengths[j]]]
+            title = " ".join(title_words).capitalize()
+            text_words = [words[int(i)] for i in ids[8 : 8 + text_lengths[j]]]
+            text = " ".join(text_words).capitalize() + "."
+            domain = f"news{source:02d}.example"
+            url = f"https://{domain}/{day:%Y/%m/%d}/{'-'.join(title_words[:4])}-{article_id}"
+            if joins[j] and j >= int(join_back[j]):
+                match = article_id - int(join_back[j])
+                story = story_of[j - int(join_back[j])]
+                rule, match_id, score = "near", match, 0.8
+            else:
+                story_id += 1
+                story = story_id
+                chunk.stories.append((story, stamp))
+                rule, match_id, score = "new", None, None
+            story_of.append(story)
+            content = hashlib.sha256(f"{seed}:{article_id}".encode()).hexdigest()
+            chunk.articles.append(
+                (
+                    article_id, url, url, source_ids[source], domain, title, f"News {source:02d}", text,
+                    "page", "en", stamp, "page", day.isoformat(), fetched, content,
+                    round(float(relevance[j]), 3), len(text_words), story, title_key(title), rule,
+                    match_id, score, signatures[j].tobytes(), len(text_words) - 2,
+                )
+            )  # fmt: skip
+            for band in dict.fromkeys(bands[j].tolist()):
+                chunk.bands.append((band, article_id))
+            chunk.seen.append((url, source_ids[source], "stored", fetched))
+        yield chunk
+
+
+def source_specs() -> list[Any]:
+    from store.sources import SourceSpec
+
+    return [
+        SourceSpec(f"bench-news-{i:02d}", "feed", f"https://news{i:02d}.example/feed.xml", "en", 1800, True)
+        for i in range(SOURCES)
+    ]
+
+
+def schema_head() -> str:
+    from store.migrate import head_revision
+
+    return head_revision()
+
+
+def article_columns(present: set[str]) -> tuple[list[str], list[int]]:
+    """The ARTICLE_COLUMNS the migrated table has, and their positions in a background row."""
+    kept = [(i, name) for i, name in enumerate(ARTICLE_COLUMNS) if name in present]
+    return [name for _i, name in kept], [i for i, _name in kept]
+
+
+def project(rows: list[tuple[Any, ...]], positions: list[int]) -> list[tuple[Any, ...]]:
+    if len(positions) == len(ARTICLE_COLUMNS):
+        return rows
+    return [tuple(row[i] for i in positions) for row in rows]
+
+
+def store_code_digest() -> str:
+    """SHA-256 over store/**/*.py: each child reports the code it measured, so a change to
+    store/ in the middle of a run (another checkout, an editor) is caught, not averaged in."""
+    root = Path(__file__).resolve().parents[1] / "store"
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
+
+
+# --- SQLite -------------------------------------------------------------------------------------
+
+
+def sqlite_path(n: int) -> Path:
+    return OUT / f"dedup-{n}-g{GENERATOR_VERSION}-s{schema_head()}.db"
+
+
+def build_sqlite(n: int, path: Path) -> None:
+    """Create the file at `path`: migrations, sources, then the bulk load (see module doc).
+
+    Built under a temporary name and renamed when complete, so an interrupted build never
+    leaves a cache behind. The load runs with every index in place (see the module doc on
+    page fill), without journal or fsync (a crash only loses the temporary file) and with
+    a 2 GB page cache so the random index inserts are made in memory."""
+    import sqlite3
+
+    from store.db import make_engine
+    from store.migrate import upgrade
+    from store.sources import sync_sources
+
+    temporary = path.with_name(path.name + ".tmp")
+    for stale in (temporary, Path(f"{temporary}-wal"), Path(f"{temporary}-shm")):
+        stale.unlink(missing_ok=True)
+    engine = make_engine(f"sqlite:///{temporary}")
+    upgrade(engine)
+    ids = sync_sources(engine, source_specs())
+    engine.dispose()
+    source_ids = [ids[spec.name] for spec in source_specs()]
+
+    connection = sqlite3.connect(temporary, isolation_level=None)
+    try:
+        connection.execute("PRAGMA journal_mode=OFF")
+        connection.execute("PRAGMA synchronous=OFF")
+        connection.execute("PRAGMA cache_size=-2000000")
+        connection.execute("PRAGMA foreign_keys=OFF")  # consistent by construction
+        present = {row[1] for row in connection.execute("PRAGMA table_info(article)")}
+        names, positions = article_columns(present)
+        insert_article = f"INSERT INTO article ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+        for chunk in background(n, source_ids):
+            connection.execute("BEGIN")
+            connection.executemany("INSERT INTO story (id, created_at) VALUES (?, ?)", chunk.stories)
+            connection.executemany(insert_article, project(chunk.articles, positions))
+            connection.executemany("INSERT INTO article_band (band, article_id) VALUES (?, ?)", chunk.bands)
+            connection.executemany(
+                "INSERT INTO seen_url (url, source_id, outcome, first_seen_at) VALUES (?, ?, ?, ?)",
+                chunk.seen,
+            )
+            connection.execute("COMMIT")
+        connection.execute("ANALYZE")
+        connection.execute("PRAGMA journal_mode=WAL")
+    finally:
+        connection.close()
+    temporary.rename(path)
+
+
+# --- PostgreSQL ---------------------------------------------------------------------------------
+
+
+def pg_url(base: str, database: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    from store.db import normalize_url
+
+    return make_url(normalize_url(base)).set(database=database).render_as_string(hide_password=False)
+
+
+def pg_marker(n: int) -> str:
+    """Set as the database's comment when its build completed; anything else means rebuild."""
+    return f"rnk bench dedup: n={n} generator={GENERATOR_VERSION} schema={schema_head()} complete"
+
+
+@contextlib.contextmanager
+def pg_admin(base: str) -> Iterator[Any]:
+    """An autocommit connection to the maintenance database (CREATE/DROP DATABASE)."""
+    from store.db import make_engine
+
+    engine = make_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            yield connection
+    finally:
+        engine.dispose()
+
+
+def pg_database_state(base: str, name: str) -> str | None:
+    """The comment of database `name`, '' when it has none, None when it does not exist."""
+    import sqlalchemy as sa
+
+    with pg_admin(base) as admin:
+        row = admin.execute(
+            sa.text("SELECT coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database "
+                    "WHERE datname = :n"),
+            {"n": name},
+        ).first()  # fmt: skip
+    return None if row is None else str(row[0])
+
+
+def pg_drop(base: str, name: str) -> None:
+    import sqlalchemy as sa
+
+    with pg_admin(base) as admin:
+        admin.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def _pg_index_state(cursor: Any) -> list[tuple[Any, ...]]:
+    cursor.execute(
+        "SELECT c.relname, i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid), "
+        "       con.conname, pg_get_constraintdef(con.oid), "
+        "       EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = i.indexrelid) "
+        "FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid "
+        "LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.contype IN ('p', 'u') "
+        "WHERE c.relname = ANY(%s) AND c.relnamespace = 'public'::regnamespace ORDER BY 2",
+        (list(LOADED_TABLES),),
+    )
+    return [tuple(row) for row in cursor.fetchall()]
+
+
+def build_postgres(n: int, base: str, name: str) -> None:
+    """Create database `name` from scratch: migrations, sources, COPY (see module doc).
+
+    Indexes that no foreign key depends on are dropped for the load and recreated from
+    their catalog definitions (constraints as constraints), then compared; foreign-key
+    triggers are skipped during the load (session_replication_role, as pg_restore does)
+    since the rows are consistent by construction. The comment set last marks it complete."""
+    import sqlalchemy as sa
+
+    from store.db import make_engine
+    from store.migrate import upgrade
+    from store.sources import sync_sources
+
+    pg_drop(base, name)
+    with pg_admin(base) as admin:
+        admin.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(pg_url(base, name))
+    try:
+        upgrade(engine)
+        ids = sync_sources(engine, source_specs())
+        source_ids = [ids[spec.name] for spec in source_specs()]
+        raw = engine.raw_connection()
+        try:
+            psycopg_connection: Any = raw.driver_connection
+            with psycopg_connection.cursor() as cursor:
+                before = _pg_index_state(cursor)
+                cursor.execute("SET maintenance_work_mem = '1GB'")
+                cursor.execute("SAVEPOINT replica")
+                try:  # superuser only; without it the load just checks every foreign key
+                    cursor.execute("SET session_replication_role = replica")
+                except Exception:
+                    cursor.execute("ROLLBACK TO SAVEPOINT replica")
+                cursor.execute("RELEASE SAVEPOINT replica")
+                dropped = [row for row in before if not row[5]]
+                for table, index, _definition, constraint, _con_def, _fk in dropped:
+                    if constraint:
+                        cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{constraint}"')
+                    else:
+                        cursor.execute(f"DROP INDEX {index}")
+                psycopg_connection.commit()
+                cursor.execute(
+                    "SELECT column_name FROM information_schema.columns "
+                    "WHERE table_schema = 'public' AND table_name = 'article'"
+                )
+                names, positions = article_columns({row[0] for row in cursor.fetchall()})
+                columns = ", ".join(names)
+                for chunk in background(n, source_ids):
+                    with cursor.copy("COPY story (id, created_at) FROM STDIN") as copy:
+                        for row in chunk.stories:
+                            copy.write_row(row)
+                    with cursor.copy(f"COPY article ({columns}) FROM STDIN") as copy:
+                        for row in project(chunk.articles, positions):
+                            copy.write_row(row)
+                    with cursor.copy("COPY article_band (band, article_id) FROM STDIN") as copy:
+                        for band_row in chunk.bands:
+                            copy.write_row(band_row)
+                    seen_copy = "COPY seen_url (url, source_id, outcome, first_seen_at) FROM STDIN"
+                    with cursor.copy(seen_copy) as copy:
+                        for row in chunk.seen:
+                            copy.write_row(row)
+                    psycopg_connection.commit()
+                for table, _index, definition, constraint, constraint_def, _fk in dropped:
+                    if constraint:
+                        cursor.execute(
+                            f'ALTER TABLE "{table}" ADD CONSTRAINT "{constraint}" {constraint_def}'
+                        )
+                    else:
+                        cursor.execute(definition)
+                cursor.execute("SET session_replication_role = DEFAULT")
+                if _pg_index_state(cursor) != before:
+                    raise RuntimeError("the recreated indexes differ from the migration's")
+                for table in ("article", "story"):
+                    cursor.execute(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"(SELECT coalesce(max(id), 1) FROM {table}))"
+                    )
+                psycopg_connection.commit()
+                psycopg_connection.autocommit = True
+                cursor.execute("VACUUM (ANALYZE)")
+                psycopg_connection.autocommit = False
+        finally:
+            raw.close()
+    finally:
+        engine.dispose()
+    with pg_admin(base) as admin:
+        admin.execute(sa.text(f"COMMENT ON DATABASE \"{name}\" IS '{pg_marker(n)}'"))
+
+
+@contextlib.contextmanager
+def pg_copy(base: str, template: str) -> Iterator[str]:
+    """A throwaway database copied from `template` (file copy: fast for big ones); yields its URL.
+
+    CREATE DATABASE fails while anything (autovacuum, say) is connected to the template, so
+    it is retried for a while."""
+    import sqlalchemy as sa
+
+    name = f"{template}_probe"
+    pg_drop(base, name)
+    with pg_admin(base) as admin:
+        version = int(admin.execute(sa.text("SHOW server_version_num")).scalar_one())
+        strategy = " STRATEGY FILE_COPY" if version >= 150000 else ""
+        for attempt in range(30):
+            try:
+                admin.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"{strategy}'))
+                break
+            except sa.exc.DBAPIError:  # "source database ... is being accessed by other users"
+                if attempt == 29:
+                    raise
+                time.sleep(2)
+    try:
+        yield pg_url(base, name)
+    finally:
+        pg_drop(base, name)
+
+
+# --- building -----------------------------------------------------------------------------------
+
+
+def _size_text(size: int) -> str:
+    return f"{size / 1e9:.2f} GB" if size >= 1e9 else f"{size / 1e6:.0f} MB"
+
+
+def ensure_sqlite(n: int, rebuild: bool) -> Path:
+    path = sqlite_path(n)
+    if rebuild:
+        path.unlink(missing_ok=True)
+    if path.exists():
+        print(f"sqlite     N={n:>9,}: cached {path.name} ({_size_text(path.stat().st_size)})", flush=True)
+        return path
+    for stale in path.parent.glob(f"dedup-{n}-*.db"):  # other generator or schema versions
+        stale.unlink()
+    started = time.perf_counter()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    build_sqlite(n, path)
+    seconds = time.perf_counter() - started
+    print(
+        f"sqlite     N={n:>9,}: built in {seconds:7.1f} s ({_size_text(path.stat().st_size)}) -> {path}",
+        flush=True,
+    )
+    return path
+
+
+def ensure_postgres(n: int, base: str, rebuild: bool) -> str:
+    import sqlalchemy as sa
+
+    name = f"{PG_PREFIX}{n}"
+    if not rebuild and pg_database_state(base, name) == pg_marker(n):
+        how = "cached"
+        seconds = None
+    else:
+        started = time.perf_counter()
+        build_postgres(n, base, name)
+        how, seconds = "built", time.perf_counter() - started
+    with pg_admin(base) as admin:
+        size = int(admin.execute(sa.text("SELECT pg_database_size(:n)"), {"n": name}).scalar_one())
+    timing = f"in {seconds:7.1f} s " if seconds is not None else ""
+    print(f"postgresql N={n:>9,}: {how} {timing}({_size_text(size)}) -> database {name}", flush=True)
+    return name
+
+
+def clean(backends: list[str], base: str) -> None:
+    """Remove every cached background database (all sizes, all generator versions)."""
+    import sqlalchemy as sa
+
+    if "sqlite" in backends:
+        for path in sorted(OUT.glob("dedup-*.db*")):
+            path.unlink()
+            print(f"removed {path}")
+    if "postgresql" in backends:
+        with pg_admin(base) as admin:
+            names = admin.execute(
+                sa.text("SELECT datname FROM pg_database WHERE datname LIKE :p ORDER BY 1"),
+                {"p": PG_PREFIX.replace("_", r"\_") + "%"},
+            ).scalars().all()  # fmt: skip
+        for name in names:
+            pg_drop(base, name)
+            print(f"dropped database {name}")
+
+
+# --- probes -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One call to store_article and what it must answer."""
+
+    kind: str  # "new", "copy" (near copy of probe `of`) or "dup" (probe `of`'s URL again)
+    of: int | None
+    url: str
+    source: int
+    title: str
+    text: str
+    published_at: datetime
+
+
+def _trim(rng: random.Random, text: str) -> str:
+    """Keep 85-95 % of the words: a lead or a tail cut, as republishers do."""
+    words = text.split(" ")
+    keep = int(len(words) * rng.uniform(0.85, 0.95))
+    start = rng.randint(0, len(words) - keep)
+    return " ".join(words[start : start + keep])
+
+
+def _edit(rng: random.Random, text: str) -> str:
+    """Replace 2 % of the words: house style, corrections, a changed figure."""
+    words = text.split(" ")
+    for position in rng.sample(range(len(words)), max(1, len(words) // 50)):
+        words[position] = rng.choice(NOUNS)
+    return " ".join(words)
+
+
+def probe_plan(total: int, seed: int = SEED) -> list[Probe]:
+    """`total` probes in order, the same for every N, round and backend: kinds cycle new,
+    copy, dup, each copy or dup pointing at a probe earlier in the plan."""
+    rng = random.Random(f"{seed}:probes")
+    prose = Prose(rng, vocabulary(seed=seed))
+    probes: list[Probe] = []
+    news: list[int] = []
+    stored: list[int] = []
+    for index in range(total):
+        kind = ("new", "copy", "dup")[index % 3]
+        source = rng.randrange(SOURCES)
+        if kind == "new":
+            when = EPOCH + timedelta(days=DAYS, seconds=rng.randrange(2 * 86_400))
+            probe = Probe(
+                "new", None, f"https://probe{source:02d}.example/story/{index}", source, prose.headline(),
+                prose.text(300, 800), when,
+            )  # fmt: skip
+            news.append(index)
+        elif kind == "copy":
+            of = rng.choice(news)
+            original = probes[of]
+            changed = _trim(rng, original.text) if index % 2 else _edit(rng, original.text)
+            probe = Probe(
+                "copy", of, f"https://probe{source:02d}.example/syndicated/{index}",
+                source, prose.headline(), changed,
+                original.published_at + timedelta(hours=rng.randint(1, 30)),
+            )  # fmt: skip
+        else:
+            of = rng.choice(stored)
+            original = probes[of]
+            probe = Probe("dup", of, original.url, original.source, original.title, original.text,
+                          original.published_at)  # fmt: skip
+        probes.append(probe)
+        if kind != "dup":
+            stored.append(index)
+    return probes
+
+
+# --- measurement (child process) ----------------------------------------------------------------
+
+
+def _measure_child(
+    conn: multiprocessing.connection.Connection, url: str, core: int | None, probes: int, expected: int
+) -> None:
+    """Store WARMUP + `probes` probes into the database at `url` through store_article,
+    timing each call; send the timings and any wrong outcome back."""
+    try:
+        _pin(core)
+        code = store_code_digest()
+        import sqlalchemy as sa
+
+        from store.articles import NewArticle, store_article
+        from store.db import make_engine
+
+        engine = make_engine(url)
+        with engine.connect() as connection:
+            before = connection.execute(sa.text("SELECT count(*) FROM article")).scalar_one()
+            rows = connection.execute(sa.text("SELECT id, name FROM source ORDER BY name")).all()
+        source_ids = {int(name.rsplit("-", 1)[1]): source_id for source_id, name in rows}
+        plan = probe_plan(WARMUP + probes)
+        wrong: list[str] = []
+        if before != expected:
+            wrong.append(f"{before} articles stored before the probes, expected {expected}")
+        times: list[float] = []
+        kinds: list[str] = []
+        stories: dict[int, int | None] = {}
+        gc.collect()
+        for index, probe in enumerate(plan):
+            new = NewArticle(
+                url=probe.url,
+                canonical_url=probe.url,
+                source_id=source_ids[probe.source],
+                title=probe.title,
+                text=probe.text,
+                text_source="page",
+                published_at=probe.published_at,
+                published_at_source="page",
+                fetched_at=probe.published_at + timedelta(minutes=20),
+                relevance=6.0,
+                language="en",
+                site_name=f"Probe {probe.source:02d}",
+            )
+            started = time.perf_counter()
+            result = store_article(engine, new)
+            elapsed = time.perf_counter() - started
+            if index >= WARMUP:
+                times.append(elapsed)
+                kinds.append(probe.kind)
+            stories[index] = result.story_id
+            want = {"new": "new", "copy": "copy", "dup": "duplicate"}[probe.kind]
+            problem = None
+            if result.outcome != want:
+                problem = f"outcome {result.outcome!r} (rule {result.rule}), expected {want!r}"
+            elif probe.kind == "copy" and result.rule not in {"near", "exact", "title"}:
+                problem = f"copy matched by rule {result.rule!r}"
+            elif probe.of is not None and result.story_id != stories[probe.of]:
+                problem = f"story {result.story_id}, expected probe {probe.of}'s story {stories[probe.of]}"
+            if problem:
+                wrong.append(f"probe {index} ({probe.kind}): {problem}")
+        stored_rows = sum(1 for p in plan if p.kind != "dup")
+        with engine.connect() as connection:
+            after = connection.execute(sa.text("SELECT count(*) FROM article")).scalar_one()
+        if after != before + stored_rows:
+            wrong.append(f"{after - before} articles added, expected {stored_rows}")
+        engine.dispose()
+        conn.send({"times": times, "kinds": kinds, "wrong": wrong, "code": code})
+    except BaseException:
+        conn.send({"error": traceback.format_exc()})
+    finally:
+        conn.close()
+
+
+@contextlib.contextmanager
+def sqlite_copy(path: Path) -> Iterator[str]:
+    """A throwaway copy of the cached file next to it (same disk, not a RAM /tmp); yields its URL."""
+    with tempfile.TemporaryDirectory(prefix="dedup-probe-", dir=path.parent) as tmp:
+        target = Path(tmp) / "probe.db"
+        shutil.copyfile(path, target)
+        yield f"sqlite:///{target}"
+
+
+# --- results ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Measurement:
+    """One round of one backend at one N: every measured call's seconds."""
+
+    backend: str
+    n: int
+    round: int
+    times: list[float]
+    kinds: list[str]
+
+    @property
+    def median_ms(self) -> float:
+        return 1000.0 * statistics.median(self.times)
+
+    @property
+    def p90_ms(self) -> float:
+        return 1000.0 * statistics.quantiles(self.times, n=10)[8]
+
+    def kind_median_ms(self, kind: str) -> float:
+        picked = [t for t, k in zip(self.times, self.kinds, strict=True) if k == kind]
+        return 1000.0 * statistics.median(picked) if picked else float("nan")
+
+
+def print_results(rows: list[Measurement], backends: list[str], sizes: list[int]) -> None:
+    """Median over rounds of each round's median and p90, the ratio to the smallest N, and
+    the verdict on the target per backend."""
+    print()
+    print("ms per article (store_article, fingerprint included): median over rounds of each round's")
+    print("median and p90; new/copy/dup: the median of each kind of probe; ratio: median / smallest N's")
+    header = ("backend", "N", "median", "p90", "new", "copy", "dup", "ratio", "rounds")
+    print("{:<11} {:>10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>7} {:>7}".format(*header))
+    verdicts: list[str] = []
+    for backend in backends:
+        medians: dict[int, float] = {}
+        for n in sizes:
+            runs = [m for m in rows if m.backend == backend and m.n == n]
+            if not runs:
+                continue
+            medians[n] = statistics.median(m.median_ms for m in runs)
+            p90 = statistics.median(m.p90_ms for m in runs)
+            by_kind = [statistics.median(m.kind_median_ms(k) for m in runs) for k in ("new", "copy", "dup")]
+            smallest = min(medians)
+            ratio = medians[n] / medians[smallest]
+            print(
+                f"{backend:<11} {n:>10,} {medians[n]:>8.2f} {p90:>8.2f} "
+                + " ".join(f"{value:>8.2f}" for value in by_kind)
+                + f" {ratio:>7.2f} {len(runs):>7}"
+            )
+        if len(medians) < 2:
+            continue
+        small, large = min(medians), max(medians)
+        ratio = medians[large] / medians[small]
+        if (small, large) == (TARGET_SMALL, TARGET_LARGE):
+            verdict = "met" if ratio <= TARGET_RATIO else "NOT met"
+            verdicts.append(
+                f"{backend}: {large:,} / {small:,} stored = {ratio:.2f}x "
+                f"(target <= {TARGET_RATIO:.1f}x: {verdict})"
+            )
+        else:
+            verdicts.append(
+                f"{backend}: {large:,} / {small:,} stored = {ratio:.2f}x "
+                f"(the target compares {TARGET_LARGE:,} with {TARGET_SMALL:,}: not judged)"
+            )
+    print()
+    for line in verdicts:
+        print(line)
+
+
+# --- command ------------------------------------------------------------------------------------
+
+
+def _csv(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    default_sizes = ",".join(str(n) for n in SIZES)
+    parser.add_argument("--sizes", default=default_sizes, help=f"articles already stored ({default_sizes})")
+    parser.add_argument("--backends", default=",".join(BACKENDS), help="sqlite,postgresql (both)")
+    parser.add_argument("--rounds", type=int, default=DEFAULT_ROUNDS, help="interleaved rounds (3)")
+    parser.add_argument(
+        "--probes",
+        type=int,
+        default=DEFAULT_PROBES,
+        help=f"measured store_article calls per measurement, after {WARMUP} warm-up calls (300)",
+    )
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the background databases first")
+    parser.add_argument(
+        "--clean", action="store_true", help="remove the cached background databases (all sizes) and exit"
+    )
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("RNK_BENCH_POSTGRES_URL")
+        or os.environ.get("RNK_TEST_POSTGRES_URL")
+        or DEFAULT_POSTGRES_URL,
+        help="server and maintenance database for rnk_bench_dedup_* (env RNK_BENCH_POSTGRES_URL, "
+        f"RNK_TEST_POSTGRES_URL, else {DEFAULT_POSTGRES_URL})",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build (or reuse) the backgrounds, run the rounds, print the figures; 1 only if broken."""
+    try:
+        sizes = sorted({int(part.replace("_", "")) for part in _csv(args.sizes)})
+    except ValueError:
+        sizes = []
+    backends = [b for b in BACKENDS if b in _csv(args.backends)]
+    unknown = set(_csv(args.backends)) - set(BACKENDS)
+    if not sizes or min(sizes) < 1 or not backends or unknown or args.rounds < 1 or args.probes < 10:
+        print(
+            "--sizes takes positive integers (1000,10000), --backends sqlite and/or postgresql, "
+            "--rounds >= 1, --probes >= 10",
+            file=sys.stderr,
+        )
+        return 2
+    base = args.postgres_url
+    broken: list[str] = []
+    if args.clean:
+        try:
+            clean(backends, base)
+        except Exception as exc:
+            print(f"BROKEN: clean failed: {exc}", file=sys.stderr)
+            return 1
+        return 0
+
+    print(
+        f"dedup: sizes {', '.join(f'{n:,}' for n in sizes)}; backends {', '.join(backends)}; "
+        f"{args.rounds} rounds of {WARMUP} warm-up + {args.probes} probes"
+    )
+    core, _ = pick_cores()
+    print(
+        "cores: fewer than 2 available, nothing pinned"
+        if core is None
+        else f"cores: measured processes on core {core} (the PostgreSQL server is not pinned)"
+    )
+    if "postgresql" in backends:
+        from store.db import make_engine
+
+        print(f"postgresql: {make_engine(base).url.render_as_string(hide_password=True)}")
+    code = store_code_digest()
+    print(f"store code: {code} (SHA-256 of store/**/*.py); schema head {schema_head()}")
+    free = shutil.disk_usage(OUT.parent).free
+    print(f"disk: {_size_text(free)} free under {OUT.parent}", flush=True)
+
+    targets: dict[tuple[str, int], Any] = {}
+    for backend in backends:
+        for n in sizes:
+            try:
+                if backend == "sqlite":
+                    targets[backend, n] = ensure_sqlite(n, args.rebuild)
+                else:
+                    targets[backend, n] = ensure_postgres(n, base, args.rebuild)
+            except Exception:
+                broken.append(f"{backend} N={n:,}: build failed:\n{traceback.format_exc()}")
+                print(f"{backend:<10} N={n:>9,}: build FAILED (see the end)", flush=True)
+
+    rows: list[Measurement] = []
+    measured_code = ""
+    expected_total = WARMUP + args.probes
+    for round_ in range(1, args.rounds + 1):
+        for n in sizes:
+            for backend in backends:
+                if (backend, n) not in targets:
+                    continue
+                try:
+                    copy = (
+                        sqlite_copy(targets[backend, n])
+                        if backend == "sqlite"
+                        else pg_copy(base, targets[backend, n])
+                    )
+                    with copy as url:
+                        result = _run_child(_measure_child, url, core, args.probes, n)
+                except Exception:
+                    result = {"error": traceback.format_exc()}
+                label = f"round {round_} {backend:<10} N={n:>9,}"
+                if "error" in result:
+                    broken.append(f"{label}: {result['error']}")
+                    print(f"{label}: FAILED (see the end)", flush=True)
+                    continue
+                if result["wrong"]:
+                    broken += [f"{label}: {problem}" for problem in result["wrong"]]
+                measured_code = measured_code or result["code"]
+                if result["code"] != measured_code:
+                    broken.append(
+                        f"{label}: store/ changed between measurements ({measured_code} -> {result['code']})"
+                    )
+                if len(result["times"]) != expected_total - WARMUP:
+                    broken.append(f"{label}: {len(result['times'])} timings, expected {args.probes}")
+                    continue
+                m = Measurement(backend, n, round_, result["times"], result["kinds"])
+                rows.append(m)
+                flag = f"  {len(result['wrong'])} WRONG OUTCOMES" if result["wrong"] else ""
+                print(
+                    f"{label}: median {m.median_ms:6.2f} ms, p90 {m.p90_ms:6.2f} ms "
+                    f"(new {m.kind_median_ms('new'):.2f}, copy {m.kind_median_ms('copy'):.2f}, "
+                    f"dup {m.kind_median_ms('dup'):.2f}){flag}",
+                    flush=True,
+                )
+    if rows:
+        print_results(rows, backends, sizes)
+        print(f"store code measured: {measured_code}")
+        if measured_code != code:
+            print(
+                f"note: store/ changed after the start ({code}); the backgrounds depend only on the "
+                "migrations (schema head in their cache key): --rebuild if a migration was edited in place"
+            )
+    if broken:
+        print("\nBROKEN: the figures above cannot be trusted:", file=sys.stderr)
+        for problem in broken[:40]:
+            print(f"  {problem}", file=sys.stderr)
+        if len(broken) > 40:
+            print(f"  ... and {len(broken) - 40} more", file=sys.stderr)
+        return 1
+    return 0

@@ -36,15 +36,9 @@ class _ContextPipeline:
 
 
 def same_site(a: str, b: str) -> bool:
-    """Whether two URLs are on the same registrable-ish host (www. and m. ignored)."""
-
-    def host(url: str) -> str:
-        name = (urlsplit(url).hostname or "").lower()
-        for prefix in ("www.", "m.", "mobile.", "amp."):
-            name = name.removeprefix(prefix)
-        return name
-
-    return bool(host(a)) and host(a) == host(b)
+    """Whether two URLs are on the same host once canonical (www., m., amp. folded)."""
+    host_a, host_b = (urlsplit(canonical_url(u)).hostname for u in (a, b))
+    return bool(host_a) and host_a == host_b
 
 
 class CanonicalizePipeline(_ContextPipeline):

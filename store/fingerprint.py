@@ -23,7 +23,7 @@ from functools import cache
 
 import numpy as np
 
-from store.hashing import normalize_text
+from store.hashing import hash_words, normalize_text, words_of
 
 SHINGLE_WORDS = 3
 PERMUTATIONS = 128
@@ -35,7 +35,6 @@ brittle: a pair is confirmed by title and lead instead (see store.dedup)."""
 MIN_WORDS_FOR_BANDS = 12
 TITLE_PART_MIN_WORDS = 4
 _TITLE_SPLIT = re.compile(r"\s*:\s+|\s+[-–—|]\s+")
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -48,10 +47,6 @@ class Fingerprint:
     """The 128 MinHash values as little-endian uint32 (512 bytes): candidates are confirmed
     from stored signatures, without reading and re-shingling their texts."""
     shingle_count: int = 0
-
-
-def words_of(text: str) -> list[str]:
-    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
 
 
 def title_key(title: str) -> str:
@@ -127,8 +122,7 @@ def bands(signature: np.ndarray) -> tuple[int, ...]:
 
 def fingerprint(title: str, text: str) -> Fingerprint:
     words = words_of(text)
-    # The words are exactly store.hashing.normalize_text's tokens: hash them, not the text again.
-    digest = hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
+    digest = hash_words(words)  # the content hash, from the tokens already at hand
     shingle_set = shingle_array(words)
     if len(words) < MIN_WORDS_FOR_BANDS:
         return Fingerprint(digest, title_key(title), len(words), (), b"", len(shingle_set))

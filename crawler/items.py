@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from store.events import EventFacts
+
 
 @dataclass
 class ArticleItem:
@@ -27,3 +29,4 @@ class ArticleItem:
     authors: list[str] = field(default_factory=list)
     site_name: str | None = None
     relevance: float = 0.0
+    event: EventFacts | None = None

@@ -1,4 +1,4 @@
-"""Item pipelines, one concern each, ordered in settings: canonicalize -> relevance -> store.
+"""Item pipelines, one concern each, ordered in settings: canonicalize -> relevance -> events -> store.
 
 Every decision is counted on the source's run; an item that stops here (irrelevant) is
 remembered in `seen_url` so the next pass does not fetch it again.
@@ -6,6 +6,7 @@ remembered in `seen_url` so the next pass does not fetch it again.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -13,10 +14,13 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from crawler.context import CrawlContext
+from crawler.events.extract import extract_event
 from crawler.items import ArticleItem
 from crawler.topic.relevance import score_article
 from crawler.urls import canonical_url
 from store.articles import NewArticle, mark_seen, store_article
+
+logger = logging.getLogger(__name__)
 
 
 class _ContextPipeline:
@@ -66,6 +70,19 @@ class RelevancePipeline(_ContextPipeline):
         return item
 
 
+class EventsPipeline(_ContextPipeline):
+    """What happening the article reports (type, actors, place, date), with its evidence; the
+    store decides which event its story joins, in the article's own transaction."""
+
+    def process_item(self, item: ArticleItem) -> ArticleItem:
+        try:
+            item.event = extract_event(item.title, item.text, item.language, item.published_at)
+        except Exception:  # a broken lexicon or analyser must not cost the article itself
+            logger.exception("event extraction failed for %s", item.url)
+            self.context.count(item.source_name, "event_error")
+        return item
+
+
 class StorePipeline(_ContextPipeline):
     """One transaction per article; a unique-index violation counts as a duplicate."""
 
@@ -87,6 +104,7 @@ class StorePipeline(_ContextPipeline):
                 language=item.language,
                 authors=tuple(item.authors),
                 site_name=item.site_name,
+                event=item.event,
             ),
         )
         if stored.outcome == "duplicate":

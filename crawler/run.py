@@ -16,6 +16,7 @@ from scrapy.crawler import CrawlerProcess
 from sqlalchemy.engine import Engine
 
 from crawler.context import CrawlContext, ProgressHook, SourceRun
+from crawler.events.extract import warm_up
 from crawler.settings import crawl_settings
 from crawler.spiders.feed import FeedSpider
 from store.runs import close_run, open_run
@@ -63,7 +64,6 @@ class _Closer:
             run = self.context.runs[source]
             run.tally.error = run.tally.error or f"{failure.type.__name__}: {failure.getErrorMessage()}"
 
-
     def spider_error(self, failure: Any, response: Any, spider: Any) -> None:
         """A callback raised (a database error while reading the feed, say): the source's
         run is failed with the error instead of ending `ok` with nothing done."""
@@ -95,6 +95,7 @@ def crawl_once(
     if not wanted:
         return []
     merged = crawl_settings(settings)
+    warm_up()  # seconds of dictionary loading, before the reactor runs: not inside a download's timeout
     process = CrawlerProcess(merged)
     # Without a root handler of Scrapy's, LOG_LEVEL would not reach Scrapy's loggers, and
     # every item would be formatted for a DEBUG record nobody reads.

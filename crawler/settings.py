@@ -59,6 +59,7 @@ def crawl_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "ITEM_PIPELINES": {
             "crawler.pipelines.CanonicalizePipeline": 100,
             "crawler.pipelines.RelevancePipeline": 200,
+            "crawler.pipelines.EventsPipeline": 300,
             "crawler.pipelines.StorePipeline": 900,
         },
         "LOG_LEVEL": "WARNING",

@@ -238,6 +238,94 @@ def report(
     _emit(columns, rows, fmt, known.title)
 
 
+def _day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise UsageProblem(f"{option} {value!r}: write a day as YYYY-MM-DD") from exc
+
+
+@app.command()
+def events(
+    db: DbOption = None,
+    since: Annotated[str | None, typer.Option(help="Events on or after this day, YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option(help="Events on or before this day, YYYY-MM-DD.")] = None,
+    type_: Annotated[
+        str | None, typer.Option("--type", help="Only this event type (meeting, troops...).")
+    ] = None,
+    actor: Annotated[
+        str | None, typer.Option(help="Only events with this actor (ISO alpha-3: RUS, KOR...).")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="At most this many events, newest first.")] = 50,
+    fmt: FormatOption = "table",
+) -> None:
+    """List events with their coverage: articles, stories, sources and languages.
+
+    Example: rnk events --since 2024-06-01 --type agreement --actor PRK
+    """
+    from store.events import CAMEO
+
+    if type_ is not None and type_ not in CAMEO:
+        raise UsageProblem(f"--type {type_!r}: use one of {', '.join(CAMEO)}")
+    clauses, params = [], {}
+    for value, clause, key in (
+        (_day(since, "--since"), "event_date >= :since", "since"),
+        (_day(until, "--until"), "event_date <= :until", "until"),
+        (type_, "event_type = :type", "type"),
+        (actor.upper() if actor else None, "(',' || actors || ',') LIKE :actor", "actor"),
+    ):
+        if value is not None:
+            clauses.append(clause)
+            params[key] = f"%,{value},%" if key == "actor" else value
+    import sqlalchemy as sa
+
+    sql = (
+        "SELECT event_id, event_date, event_type, actors, location, n_articles, n_stories, n_sources, "
+        "n_languages, title FROM report_events"
+        + (" WHERE " + " AND ".join(clauses) if clauses else "")
+        + " ORDER BY event_date DESC, event_id DESC LIMIT :limit"
+    )
+    with _engine(db).connect() as connection:
+        result = connection.execute(sa.text(sql), {**params, "limit": limit})
+        columns = list(result.keys())
+        rows = [tuple(row) for row in result]
+    _emit(columns, rows, fmt, "events")
+
+
+@app.command()
+def reprocess(
+    db: DbOption = None,
+    since: Annotated[
+        str | None, typer.Option(help="Stories first published on or after this day, YYYY-MM-DD.")
+    ] = None,
+) -> None:
+    """Recompute events from stored articles (after a lexicon or rule change); nothing is refetched.
+
+    Example: rnk reprocess --since 2025-01-01
+    """
+    from datetime import UTC
+
+    from crawler.events.reprocess import reprocess as run_reprocess
+
+    start = _day(since, "--since")
+    engine = _engine(db)
+    with Progress(
+        TextColumn("reprocessing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
+    ) as bar:
+        task = bar.add_task("stories", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        summary = run_reprocess(
+            engine, datetime(start.year, start.month, start.day, tzinfo=UTC) if start else None, advance
+        )
+    rules = ", ".join(f"{k} {v}" for k, v in sorted(summary.rules.items())) or "nothing to do"
+    out.print(f"{summary.stories} stories reprocessed: {rules}")
+
+
 @app.command()
 def explain(
     url: Annotated[str, typer.Argument(help="An article URL (any variant: tracking parameters, AMP...).")],
@@ -269,6 +357,33 @@ def explain(
         cells = [member[key] for key in ("id", "source", "published_at", "language", "dedup_rule")]
         table.add_row(*("" if c is None else str(c) for c in cells), member["title"][:80])
     out.print(table)
+    _print_event(result.event)
+
+
+def _print_event(event: dict[str, Any] | None) -> None:
+    if event is None:
+        return
+    if "rule" not in event:
+        out.print(f"event: {event['reason']}")
+        return
+    summary = event.get("summary") or {}
+    head = f"event {event['event_id']}" if event["event_id"] is not None else "event: none"
+    if summary:
+        head += (
+            f" — {summary['event_type']} on {summary['event_date']}, actors {summary['actors']}"
+            f", place {summary['location'] or '-'}: {summary['n_articles']} article(s), "
+            f"{summary['n_stories']} story(ies), {summary['n_sources']} source(s), "
+            f"{summary['n_languages']} language(s)"
+        )
+    out.print(f"[bold]{head}[/bold]")
+    out.print(f"  {event['reason']}")
+    out.print(
+        f"  extracted: type {event['event_type'] or '-'}, actors {event['actors'] or '-'}, "
+        f"place {event['location'] or '-'}, date {event['event_date'] or '-'} ({event['date_source']}), "
+        f"claimant {event['claimant'] or '-'}"
+    )
+    for item in event.get("evidence") or []:
+        out.print(f"  {item['field']}: {item['value']}\n      “{item['sentence'][:200]}”")
 
 
 def _read_page(target: str) -> tuple[bytes, str]:

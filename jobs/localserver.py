@@ -16,6 +16,7 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import mimetypes
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -118,6 +119,13 @@ class LocalSiteServer(ThreadingHTTPServer):
         self.overrides: dict[str, bytes] = {}
         self._modified: dict[str, str] = {}
         self._thread: threading.Thread | None = None
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up mid-request (a crawl closing its keep-alive connections at
+        the end) is normal here; anything else is still printed."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
     @property
     def base_url(self) -> str:

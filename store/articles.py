@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from store.db import locked_transaction
 from store.dedup import ARTICLE, BAND, STORY, decide, merge_stories, url_duplicate
+from store.events import MENTION, EventDecision, EventFacts, forget_stories, record_story_event
 from store.fingerprint import fingerprint
 from store.models import SeenUrl
 from store.types import as_utc, utcnow
@@ -46,6 +47,7 @@ class NewArticle:
     authors: tuple[str, ...] = ()
     site_name: str | None = None
     run_id: int | None = None
+    event: EventFacts | None = None  # what happening the text reports (crawler.events)
 
 
 def domain_of(url: str) -> str:
@@ -64,6 +66,7 @@ class Stored:
     rule: str
     match_id: int | None = None
     score: float | None = None
+    event: EventDecision | None = None
 
 
 def store_article(engine: Engine, new: NewArticle) -> Stored:
@@ -89,6 +92,7 @@ def store_article(engine: Engine, new: NewArticle) -> Stored:
                 ).inserted_primary_key[0]  # type: ignore[index]
             else:
                 story_id = decision.story_id
+                forget_stories(connection, decision.merge)
                 merge_stories(connection, story_id, decision.merge)
             values = {
                 "url": new.url,
@@ -123,12 +127,23 @@ def store_article(engine: Engine, new: NewArticle) -> Stored:
                     BAND.insert(), [{"band": band, "article_id": article_id} for band in set(fp.lsh_bands)]
                 )
             _seen(connection, new.url, new.source_id, "stored")
+            event = _assign_event(connection, story_id, new.event)
     except IntegrityError:
         # Only a writer outside locked_transaction can race us here; the row it stored wins.
         mark_seen(engine, new.url, new.source_id, "duplicate")
         return Stored("duplicate", None, None, "url")
     outcome: Literal["new", "copy"] = "new" if decision.rule == "new" else "copy"
-    return Stored(outcome, article_id, story_id, decision.rule, decision.match_id, decision.score)
+    return Stored(outcome, article_id, story_id, decision.rule, decision.match_id, decision.score, event)
+
+
+def _assign_event(connection: sa.Connection, story_id: int, facts: EventFacts | None) -> EventDecision | None:
+    """A story gets its event from its first article stored with facts; copies inherit it."""
+    if facts is None:
+        return None
+    known = connection.execute(sa.select(MENTION.c.story_id).where(MENTION.c.story_id == story_id)).first()
+    if known is not None:
+        return None
+    return record_story_event(connection, story_id, facts)
 
 
 def _seen(connection: sa.Connection, url: str, source_id: int, outcome: str) -> None:

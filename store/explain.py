@@ -3,6 +3,7 @@ similarity, and the story's other copies. Read-only; backs `rnk explain URL`."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +41,7 @@ class Explanation:
     reason: str = ""
     match: dict[str, Any] | None = None
     story: list[dict[str, Any]] = field(default_factory=list)
+    event: dict[str, Any] | None = None  # the story's event: extraction, evidence, decision
 
 
 ARTICLE_SQL = """
@@ -93,4 +95,43 @@ def _explain_row(connection: sa.Connection, url: str, row: Any) -> Explanation:
     members = connection.execute(
         sa.text(ARTICLE_SQL + " WHERE a.story_id = :s ORDER BY a.published_at, a.id"), {"s": row.story_id}
     ).all()
-    return Explanation(url, True, "stored", _plain(row), reason, match, [_plain(m) for m in members])
+    return Explanation(
+        url,
+        True,
+        "stored",
+        _plain(row),
+        reason,
+        match,
+        [_plain(m) for m in members],
+        _event(connection, row.story_id),
+    )
+
+
+EVENT_RULES = {
+    "opened": "no stored event matched its signature: the story opened event {event_id}",
+    "joined": "joined event {event_id} (score {score}; {details})",
+    "none": "no event: {reason}",
+}
+
+
+def _event(connection: sa.Connection, story_id: int | None) -> dict[str, Any] | None:
+    """What the extractor found in the article's story and which event it went to."""
+    if story_id is None:
+        return None
+    mention = connection.execute(
+        sa.text("SELECT * FROM event_mention WHERE story_id = :s"), {"s": story_id}
+    ).first()
+    if mention is None:
+        return {"reason": "not extracted yet: run `rnk reprocess`"}
+    data = _plain(mention)
+    if isinstance(data.get("evidence"), str):
+        data["evidence"] = json.loads(data["evidence"])
+    if isinstance(data.get("details"), str):
+        data["details"] = json.loads(data["details"])
+    data["reason"] = EVENT_RULES.get(mention.rule, "{rule}").format(**{**data, "reason": mention.reason})
+    if mention.event_id is not None:
+        summary = connection.execute(
+            sa.text("SELECT * FROM report_events WHERE event_id = :e"), {"e": mention.event_id}
+        ).first()
+        data["summary"] = _plain(summary) if summary is not None else None
+    return data

@@ -8,7 +8,7 @@ Times are aware UTC instants (`UTCDateTime`); naive datetimes are refused.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -172,3 +172,68 @@ class SeenUrl(SQLModel, table=True):
     first_seen_at: datetime = Field(
         default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False)
     )
+
+
+class Event(SQLModel, table=True):
+    """One real-world happening: a type, a date, actors, a place. Its id is the id of the story
+    that opened it; its figures (title, first and last seen, counts) are derived in the
+    `report_events` view, so they stay true as copies and stories arrive."""
+
+    __tablename__ = "event"
+    __table_args__ = (sa.Index("ix_event_type_date", "event_type", "event_date"),)
+
+    id: int = Field(sa_column=sa.Column(sa.Integer(), primary_key=True, autoincrement=False))
+    event_type: str = Field(sa_column=sa.Column(sa.String(30), nullable=False))
+    cameo_code: str | None = Field(default=None, sa_column=sa.Column(sa.String(4)))
+    actors: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
+    location: str | None = Field(default=None, sa_column=sa.Column(sa.String(40)))
+    event_date: date = Field(sa_column=sa.Column(sa.Date(), nullable=False))
+    date_source: str = Field(sa_column=sa.Column(sa.String(10), nullable=False))
+    people: str = Field(default="", sa_column=sa.Column(sa.Text(), nullable=False))
+    numbers: str = Field(default="", sa_column=sa.Column(sa.Text(), nullable=False))
+    extractor_version: str = Field(sa_column=sa.Column(sa.String(40), nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False))
+
+
+class EventActor(SQLModel, table=True):
+    """The actors of an event, one row each: `party` (from the opening story) or `claimant`
+    (whoever made a claim about it, from any of its stories)."""
+
+    __tablename__ = "event_actor"
+
+    event_id: int = Field(
+        sa_column=sa.Column(sa.Integer(), sa.ForeignKey("event.id", ondelete="CASCADE"), primary_key=True)
+    )
+    actor: str = Field(sa_column=sa.Column(sa.String(8), primary_key=True, index=True))
+    role: str = Field(sa_column=sa.Column(sa.String(10), primary_key=True))
+
+
+class EventMention(SQLModel, table=True):
+    """What the extractor found in one story, with the evidence, and which event it joined
+    (none for a recap or a story with no happening). Articles reach events through it."""
+
+    __tablename__ = "event_mention"
+
+    story_id: int = Field(
+        sa_column=sa.Column(sa.Integer(), sa.ForeignKey("story.id", ondelete="CASCADE"), primary_key=True)
+    )
+    event_id: int | None = Field(
+        default=None, sa_column=sa.Column(sa.Integer(), sa.ForeignKey("event.id"), index=True)
+    )
+    extractor_version: str = Field(sa_column=sa.Column(sa.String(40), nullable=False))
+    event_type: str | None = Field(default=None, sa_column=sa.Column(sa.String(30)))
+    actors: str = Field(default="", sa_column=sa.Column(sa.Text(), nullable=False))
+    location: str | None = Field(default=None, sa_column=sa.Column(sa.String(40)))
+    event_date: date | None = Field(default=None, sa_column=sa.Column(sa.Date()))
+    date_source: str = Field(sa_column=sa.Column(sa.String(10), nullable=False))
+    claimant: str | None = Field(default=None, sa_column=sa.Column(sa.String(8)))
+    people: str = Field(default="", sa_column=sa.Column(sa.Text(), nullable=False))
+    numbers: str = Field(default="", sa_column=sa.Column(sa.Text(), nullable=False))
+    evidence: list[dict[str, str]] = Field(
+        default_factory=list, sa_column=sa.Column(sa.JSON(), nullable=False)
+    )
+    reason: str | None = Field(default=None, sa_column=sa.Column(sa.Text()))
+    rule: str = Field(sa_column=sa.Column(sa.String(10), nullable=False))
+    score: float | None = Field(default=None, sa_column=sa.Column(sa.Float()))
+    details: dict[str, float] | None = Field(default=None, sa_column=sa.Column(sa.JSON()))
+    extracted_at: datetime = Field(default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False))

@@ -185,6 +185,19 @@ def test_reprocess_twice_gives_identical_events(tmp_path: Path) -> None:
     partial = rnk("reprocess", "--db", db, "--since", "2025-01-01")
     assert partial.returncode == 0, partial.stderr
     assert snapshot(db) == once
+    engine = make_engine(db)
+    with engine.connect() as connection:
+        url = connection.execute(
+            sa.text("SELECT url FROM report_articles WHERE event_id IS NOT NULL AND language = 'ru' LIMIT 1")
+        ).scalar_one()
+    engine.dispose()
+    explained = json.loads(rnk("explain", url, "--db", db, "--format", "json").stdout)
+    event = explained["event"]
+    assert event["event_id"] is not None and event["summary"]["n_articles"] >= 1
+    assert {item["field"] for item in event["evidence"]} >= {"type", "actor", "date"}
+    assert all("sentence" in item for item in event["evidence"])
+    text = rnk("explain", url, "--db", db).stdout
+    assert f"event {event['event_id']}" in text and "type:" in text
     listed = rnk("events", "--db", db, "--type", "meeting", "--since", "2025-01-01", "--format", "json")
     assert listed.returncode == 0, listed.stderr
     rows = json.loads(listed.stdout)

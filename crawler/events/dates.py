@@ -26,7 +26,15 @@ from crawler.events.lexicon import EventLexicon
 
 MAX_AGE_DAYS = 45
 _DIGIT = re.compile(r"\d")
-_SHORT_WORD = re.compile(r"(?:\w+\s+)?[^\W\d\uac00-\ud7a3]{1,3}\.?")
+_WORD = re.compile(r"[^\W\d_]+")
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def _only_short_words(phrase: str) -> bool:
+    """ "mit" (read as Mittwoch), "am Mi", "sun": abbreviations that are ordinary words.
+    Hangul words are short by nature ("어제" is yesterday) and are kept."""
+    words = _WORD.findall(phrase)
+    return bool(words) and not _HANGUL.search(phrase) and max(map(len, words)) <= 3
 
 
 @dataclass(frozen=True)
@@ -84,8 +92,8 @@ def _accept(phrase: str, when: datetime, language: str, base: datetime) -> tuple
         if not _has_day(phrase, language, base):
             return None  # "in 2024", "в марте 2024"
         source = "text"
-    elif _SHORT_WORD.fullmatch(phrase.strip()):
-        return None  # "mit" read as Mittwoch, "sun", "mar": abbreviations that are ordinary words
+    elif _only_short_words(phrase):
+        return None
     else:
         ago = (today - day).days
         if _has_day(phrase, language, base):

@@ -180,6 +180,13 @@ def extract_event(
                 actors.add(country)
     if event_type == "statement" and claimant_code and claimant_code not in NOT_ACTORS:
         actors.add(claimant_code)
+    named = {e.value.split(" ")[0] for e in evidence if e.field == "actor"}
+    for country in sorted(actors - named):
+        for sentence in sentences:
+            match = next((m for m in sentence.actors if lexicons.entities.country_of(m.key) == country), None)
+            if match is not None:
+                evidence.append(Evidence("actor", f"{country} ({match.phrase})", sentence.text))
+                break
     place = _first([(s, s.places) for s in sentences])
     location = None
     if place is not None:
@@ -188,6 +195,10 @@ def extract_event(
     if found_date.source != "published":
         evidence.append(
             Evidence("date", f"{found_date.day.isoformat()} ({found_date.phrase})", found_date.sentence)
+        )
+    else:
+        evidence.append(
+            Evidence("date", f"{found_date.day.isoformat()} (publication day: no date in the lead)", "")
         )
     return EventFacts(
         version=tag,

@@ -121,7 +121,10 @@ class PhraseIndex:
                     self._word_matches(tokens[position + i], word, phrase.acronym[i])
                     for i, word in enumerate(phrase.words)
                 ):
-                    matches.append(Match(phrase.key, phrase.text, position, end, tokens[position].start))
+                    start = tokens[position].start
+                    keys = [p.key for p in self._firsts(tokens[position]) if p.words == phrase.words]
+                    for key in dict.fromkeys(keys):  # "북러" names both Russia and North Korea
+                        matches.append(Match(key, phrase.text, position, end, start))
                     position = end
                     break
             else:

@@ -12,11 +12,12 @@ import sys
 from collections.abc import Callable
 from types import ModuleType
 
-from bench import dedup, ingest
+from bench import dedup, events, ingest
 
 BENCHMARKS: dict[str, tuple[ModuleType, str]] = {
     "ingest": (ingest, "end-to-end ingest rate against trafilatura alone"),
     "dedup": (dedup, "store_article cost per article with 1,000 to 1,000,000 articles stored"),
+    "events": (events, "extract_event + record_story_event cost per story with 1,000 and 100,000 events"),
 }
 DEFAULT = "ingest"
 

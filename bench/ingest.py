@@ -228,7 +228,7 @@ class GcClock:
 STAGES: tuple[tuple[str, str], ...] = (
     ("feed", "feed parse (feedparser)"),
     ("known_urls", "known_urls query"),
-    ("validators", "save validators"),
+    ("events", "event extraction (lexicons loaded before the crawl)"),
     ("extract_page", "extract_page, of which:"),
     ("trafilatura", "  trafilatura.bare_extraction"),
     ("language", "  language id (model loaded on first use)"),
@@ -284,7 +284,7 @@ class StageClock:
 
         self.wrap(crawler.spiders.feed, "parse_feed", "feed")
         self.wrap(crawler.spiders.feed, "known_urls", "known_urls")
-        self.wrap(crawler.spiders.feed, "save_validators", "validators")
+        self.wrap(crawler.pipelines, "extract_event", "events")
         self.wrap(crawler.spiders.feed, "extract_page", "extract_page")
         self.wrap(trafilatura, "bare_extraction", "trafilatura", record=self.trafilatura_options)
         self.wrap(crawler.extract, "detect_language", "language")
@@ -304,7 +304,7 @@ class StageClock:
                 for k in (
                     "feed",
                     "known_urls",
-                    "validators",
+                    "events",
                     "extract_page",
                     "relevance",
                     "store",

@@ -37,14 +37,15 @@ class SourcesFileError(ValueError):
 
 
 def parse_interval(text: str) -> int:
-    """'90s', '30m', '2h', '1d', '1h30m' -> seconds."""
+    """'90s', '30m', '2h', '1d', '1h30m' -> seconds (at least one). How fast a source is really
+    polled is bounded by the daemon's --min-interval (10 minutes by default)."""
     match = INTERVAL_RE.match(text.strip().lower()) if text.strip() else None
     if match is None or not any(match.groups()):
         raise ValueError(f"bad interval {text!r}: write it like '90s', '30m', '2h', '1d' or '1h30m'")
     days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
     total = ((days * 24 + hours) * 60 + minutes) * 60 + seconds
-    if total < 10:
-        raise ValueError(f"interval {text!r} is under 10 seconds: poll no faster than that")
+    if total < 1:
+        raise ValueError(f"interval {text!r} is zero: give a duration of at least one second")
     return total
 
 

@@ -30,3 +30,4 @@ class ArticleItem:
     site_name: str | None = None
     relevance: float = 0.0
     event: EventFacts | None = None
+    event_error: bool = False  # extraction failed: stored without an event, counted

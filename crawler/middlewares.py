@@ -1,4 +1,4 @@
-"""Downloader middlewares: retries with exponential backoff.
+"""Downloader middlewares: retries with exponential backoff; robots.txt decided once per host.
 
 Scrapy's RetryMiddleware re-queues a failed request at once (lower priority, no delay),
 which hammers a server that is already failing. This subclass waits
@@ -11,10 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 from scrapy import Request
+from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.http import Response
+from scrapy.robotstxt import RobotParser
 from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet import reactor
+from twisted.internet.defer import DeferredLock
 from twisted.internet.task import deferLater
 
 
@@ -47,3 +52,27 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self, request: Request, exception: Exception
     ) -> Request | Response | None:
         return await self._wait(super().process_exception(request, exception))
+
+
+class SerialRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, with one request per host deciding at a time.
+
+    While a host's robots.txt is being fetched, Scrapy parks the other requests for that host on
+    one Deferred; in Scrapy 2.19 only the first of them receives the parser, the others receive
+    None and are let through (seen here: a feed forbidden by robots.txt fetched one crawl in
+    three). A per-host lock makes the later requests wait for the lock instead, and find the
+    parser stored when they get it.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self._host_locks: dict[str, DeferredLock] = {}
+
+    async def robot_parser(self, request: Request) -> RobotParser | None:
+        netloc = urlparse_cached(request).netloc
+        lock = self._host_locks.setdefault(netloc, DeferredLock())
+        await maybe_deferred_to_future(lock.acquire())
+        try:
+            return await super().robot_parser(request)
+        finally:
+            lock.release()

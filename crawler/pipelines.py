@@ -7,14 +7,19 @@ remembered in `seen_url` so the next pass does not fetch it again.
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from twisted.internet.defer import Deferred
+from twisted.internet.threads import deferToThread
 
 from crawler.context import CrawlContext
 from crawler.events.extract import extract_event
+from crawler.events.lexicon import load_lexicons
 from crawler.items import ArticleItem
 from crawler.topic.relevance import score_article
 from crawler.urls import canonical_url
@@ -72,21 +77,48 @@ class RelevancePipeline(_ContextPipeline):
 
 class EventsPipeline(_ContextPipeline):
     """What happening the article reports (type, actors, place, date), with its evidence; the
-    store decides which event its story joins, in the article's own transaction."""
+    store decides which event its story joins, in the article's own transaction.
 
-    def process_item(self, item: ArticleItem) -> ArticleItem:
+    The first article of a language loads that language's dictionaries: up to several seconds
+    in C code that holds the GIL (kiwipiepy's model, simplemma's German dictionary). On the
+    reactor thread, or even in a thread of this process, that stalls every download in flight
+    (timeouts fire, responses wait). So extraction runs in a worker process, started on the
+    first article; a language already loaded in this process (the daemon's crawls inherit them
+    from its fork server) is extracted in a thread instead, which costs no stall."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def process_item(self, item: ArticleItem) -> Deferred[ArticleItem]:
+        if load_lexicons().is_loaded(item.language or ""):
+            return deferToThread(self._extract, item, None)
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
+        return deferToThread(self._extract, item, self._pool)
+
+    def _extract(self, item: ArticleItem, pool: ProcessPoolExecutor | None) -> ArticleItem:
+        args = (item.title, item.text, item.language, item.published_at)
         try:
-            item.event = extract_event(item.title, item.text, item.language, item.published_at)
+            item.event = pool.submit(extract_event, *args).result() if pool else extract_event(*args)
         except Exception:  # a broken lexicon or analyser must not cost the article itself
             logger.exception("event extraction failed for %s", item.url)
-            self.context.count(item.source_name, "event_error")
+            item.event = None
+            item.event_error = True
         return item
+
+    def close_spider(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
 
 class StorePipeline(_ContextPipeline):
     """One transaction per article; a unique-index violation counts as a duplicate."""
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
+        if item.event_error:
+            self.context.count(item.source_name, "event_error")
         stored = store_article(
             self.context.engine,
             NewArticle(

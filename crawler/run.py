@@ -16,7 +16,6 @@ from scrapy.crawler import CrawlerProcess
 from sqlalchemy.engine import Engine
 
 from crawler.context import CrawlContext, ProgressHook, SourceRun
-from crawler.events.extract import warm_up
 from crawler.settings import crawl_settings
 from crawler.spiders.feed import FeedSpider
 from store.runs import close_run, open_run
@@ -83,10 +82,15 @@ def crawl_once(
     specs: list[SourceSpec],
     settings: dict[str, Any] | None = None,
     progress: ProgressHook | None = None,
+    source_ids: dict[str, int] | None = None,
 ) -> list[RunSummary]:
-    """Crawl `specs` once into `engine` and return one summary per source."""
+    """Crawl `specs` once into `engine` and return one summary per source.
+
+    The sources are written to the `source` table first, unless `source_ids` gives their ids
+    (the daemon's crawls: the daemon owns the table, and a crawl must not re-enable a source
+    that a reload disabled while it ran)."""
     wanted = [spec for spec in specs if spec.enabled and spec.kind in SUPPORTED_KINDS]
-    ids = sync_sources(engine, wanted)
+    ids = source_ids if source_ids is not None else sync_sources(engine, wanted)
     context = CrawlContext(engine=engine)
     if progress is not None:
         context.progress = progress
@@ -95,7 +99,6 @@ def crawl_once(
     if not wanted:
         return []
     merged = crawl_settings(settings)
-    warm_up()  # seconds of dictionary loading, before the reactor runs: not inside a download's timeout
     process = CrawlerProcess(merged)
     # Without a root handler of Scrapy's, LOG_LEVEL would not reach Scrapy's loggers, and
     # every item would be formatted for a DEBUG record nobody reads.

@@ -50,6 +50,8 @@ def crawl_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "DOWNLOADER_MIDDLEWARES": {
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "crawler.middlewares.BackoffRetryMiddleware": 550,
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "crawler.middlewares.SerialRobotsTxtMiddleware": 100,
         },
         # Cookies are neither needed nor wanted; Scrapy's cookie middleware would also load
         # the public-suffix list, which must never be fetched at run time.

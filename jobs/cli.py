@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from crawler.config import SourcesFileError, load_sources
+from crawler.config import SourcesFileError, load_sources, parse_interval
 from crawler.extract import extract_page
 from crawler.run import RunSummary, crawl_once
 from crawler.settings import user_agent
@@ -326,6 +326,97 @@ def reprocess(
     out.print(f"{summary.stories} stories reprocessed: {rules}")
 
 
+def _seconds(value: str, option: str) -> float:
+    try:
+        return float(parse_interval(value))
+    except ValueError as exc:
+        raise UsageProblem(f"{option} {value!r}: write a duration such as 90s, 10m, 2h, 1d") from exc
+
+
+@app.command()
+def daemon(
+    db: DbOption = None,
+    sources: SourcesOption = Path("sources.toml"),
+    min_interval: Annotated[str, typer.Option(help="Shortest poll interval of a source.")] = "10m",
+    max_interval: Annotated[str, typer.Option(help="Longest poll interval of a quiet source.")] = "24h",
+    failing_after: Annotated[int, typer.Option(help="Consecutive failures that mark a source failing.")] = 5,
+    max_backoff: Annotated[
+        str | None, typer.Option(help="Longest wait after failures (default: --max-interval).")
+    ] = None,
+    concurrency: Annotated[int, typer.Option(help="Crawls running at once (one process each).")] = 2,
+    stop_deadline: Annotated[str, typer.Option(help="On SIGTERM, how long running crawls get.")] = "30s",
+    heartbeat: Annotated[str, typer.Option(help="How often the daemon says it is alive.")] = "10s",
+    misfire_grace: Annotated[str, typer.Option(help="How late a missed poll may still run.")] = "5m",
+    setting: Annotated[
+        list[str] | None, typer.Option("-s", "--setting", help="Scrapy setting NAME=VALUE (repeatable).")
+    ] = None,
+    log_format: Annotated[str, typer.Option(help="human or json (JSON lines on stderr).")] = "human",
+    log_level: Annotated[str, typer.Option(help="DEBUG, INFO, WARNING, ERROR.")] = "INFO",
+) -> None:
+    """Poll every source on its own adaptive schedule until SIGTERM; SIGHUP reloads the sources file.
+
+    Example: rnk daemon --sources sources.toml --log-format json
+    """
+    from jobs.daemon import Daemon, DaemonConfig, DaemonError
+    from jobs.logs import setup_logging
+    from store.schedule import PollPolicy
+
+    try:
+        setup_logging(log_format, log_level)
+    except ValueError as exc:
+        raise UsageProblem(str(exc)) from exc
+    policy = PollPolicy(
+        min_interval=_seconds(min_interval, "--min-interval"),
+        max_interval=_seconds(max_interval, "--max-interval"),
+        failing_after=failing_after,
+        max_backoff=_seconds(max_backoff, "--max-backoff") if max_backoff else None,
+    )
+    if policy.min_interval > policy.max_interval:
+        raise UsageProblem("--min-interval is longer than --max-interval")
+    config = DaemonConfig(
+        db_url=str(_engine(db).url.render_as_string(hide_password=False)),
+        sources_file=sources,
+        policy=policy,
+        concurrency=concurrency,
+        stop_deadline=_seconds(stop_deadline, "--stop-deadline"),
+        heartbeat_seconds=_seconds(heartbeat, "--heartbeat"),
+        misfire_grace_seconds=_seconds(misfire_grace, "--misfire-grace"),
+        settings=_settings(setting or []),
+        log_format=log_format,
+        log_level=log_level,
+    )
+    try:
+        Daemon(config).run_forever()
+    except DaemonError as exc:
+        raise UsageProblem(str(exc)) from exc
+
+
+@app.command()
+def status(db: DbOption = None, fmt: FormatOption = "table") -> None:
+    """Per source: last run and result, next poll, interval, failures, articles in the last 24 hours;
+    and whether a daemon is alive.
+
+    Example: rnk status --format json
+    """
+    from jobs.status import read_status
+
+    engine = _engine(db)
+    upgrade(engine)
+    report = read_status(engine)
+    if fmt == "json":
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, default=str) + "\n")
+        return
+    alive = [d for d in report["daemons"] if d["alive"]]
+    if alive:
+        for d in alive:
+            out.print(f"daemon {d['id']} alive: pid {d['pid']} on {d['host']}, heartbeat {d['heartbeat_at']}")
+    else:
+        out.print("[bold]no daemon alive[/bold]")
+    rows = report["sources"]
+    columns = list(rows[0]) if rows else ["source"]
+    _emit(columns, [tuple(r.values()) for r in rows], fmt, "sources")
+
+
 @app.command()
 def explain(
     url: Annotated[str, typer.Argument(help="An article URL (any variant: tracking parameters, AMP...).")],
@@ -499,11 +590,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except typer.Abort:
         err.print("aborted")
         return 130
-    except Exception as exc:  # click usage errors carry their own exit code
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
+    except Exception as exc:
+        # Usage errors of the (vendored) click under typer: a bad option, a missing argument.
+        # Recognised by their interface, since where click lives depends on typer's version.
+        if callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int):
+            exc.show()  # type: ignore[attr-defined]
             return 2
         err.print(f"[red]error:[/red] {type(exc).__name__}: {exc}", highlight=False)
         return 1

@@ -10,6 +10,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
+from store.db import locked_transaction
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -20,9 +22,12 @@ def alembic_config() -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the database to `revision` in place; a no-op when it is already there."""
+    """Bring the database to `revision` in place; a no-op when it is already there.
+
+    Serialized with every other writer (`locked_transaction`): two daemons starting at once on
+    a new PostgreSQL database would otherwise both create Alembic's version table."""
     config = alembic_config()
-    with engine.begin() as connection:
+    with locked_transaction(engine) as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 

@@ -53,6 +53,10 @@ class FeedState(SQLModel, table=True):
     consecutive_failures: int = Field(default=0, sa_column=sa.Column(sa.Integer(), nullable=False))
     last_status: str | None = Field(default=None, sa_column=sa.Column(sa.String(20)))
     last_error: str | None = Field(default=None, sa_column=sa.Column(sa.Text()))
+    interval_seconds: float | None = Field(default=None, sa_column=sa.Column(sa.Float()))
+    failing: bool = Field(
+        default=False, sa_column=sa.Column(sa.Boolean(), nullable=False, server_default=sa.false())
+    )
 
 
 class IngestRun(SQLModel, table=True):
@@ -237,3 +241,19 @@ class EventMention(SQLModel, table=True):
     score: float | None = Field(default=None, sa_column=sa.Column(sa.Float()))
     details: dict[str, float] | None = Field(default=None, sa_column=sa.Column(sa.JSON()))
     extracted_at: datetime = Field(default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False))
+
+
+class DaemonProcess(SQLModel, table=True):
+    """One `rnk daemon` process: registered at start, its heartbeat updated while it lives,
+    stopped_at set when it exits cleanly. `rnk status` reads it to say whether a daemon is alive."""
+
+    __tablename__ = "daemon"
+
+    id: int | None = Field(default=None, primary_key=True)
+    host: str = Field(sa_column=sa.Column(sa.String(255), nullable=False))
+    pid: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
+    sources_file: str | None = Field(default=None, sa_column=sa.Column(sa.Text()))
+    started_at: datetime = Field(sa_column=sa.Column(UTCDateTime(), nullable=False))
+    heartbeat_at: datetime = Field(sa_column=sa.Column(UTCDateTime(), nullable=False))
+    heartbeat_seconds: float = Field(sa_column=sa.Column(sa.Float(), nullable=False))
+    stopped_at: datetime | None = _utc_column()

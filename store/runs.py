@@ -30,6 +30,7 @@ class RunTally:
     status: str | None = None
     error: str | None = None
     http_status: int | None = None
+    validators: tuple[str | None, str | None] | None = None  # (ETag, Last-Modified) of the feed read
 
     def add(self, name: str, n: int = 1) -> None:
         self.counts[name] += n
@@ -70,14 +71,10 @@ def close_run(engine: Engine, tally: RunTally, default_status: str = "ok") -> In
             state.last_error = None
         if tally.counts.get("n_new"):
             state.last_new_at = run.finished_at
+        if status == "ok" and tally.validators is not None:
+            # Only a run that finished: a run killed halfway must not make the next poll a 304
+            # that would skip the entries it had not stored yet.
+            state.etag, state.last_modified = tally.validators
         session.add(state)
         session.add(run)
         return run
-
-
-def save_validators(engine: Engine, source_id: int, etag: str | None, last_modified: str | None) -> None:
-    """Remember the feed's ETag and Last-Modified for the next conditional GET."""
-    with session_scope(engine) as session:
-        state = session.get(FeedState, source_id) or FeedState(source_id=source_id)
-        state.etag, state.last_modified = etag, last_modified
-        session.add(state)

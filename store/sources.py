@@ -64,3 +64,13 @@ def load_feed_state(engine: Engine, source_id: int) -> FeedState:
     with session_scope(engine) as session:
         state = session.get(FeedState, source_id)
         return state if state is not None else FeedState(source_id=source_id)
+
+
+def disable_sources(engine: Engine, names: list[str]) -> None:
+    """Mark sources no longer in the daemon's sources file as disabled (their rows, runs and
+    articles stay: history is never deleted)."""
+    with session_scope(engine) as session:
+        for source in session.exec(select(Source).where(Source.name.in_(names))):  # type: ignore[attr-defined]
+            source.enabled = False
+            source.updated_at = utcnow()
+            session.add(source)

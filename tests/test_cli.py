@@ -67,8 +67,10 @@ def test_bad_sources_file_exits_2_before_any_fetch(site: LocalSiteServer, tmp_pa
 
 def test_intervals() -> None:
     assert parse_interval("30m") == 1800 and parse_interval("1h30m") == 5400 and parse_interval("1d") == 86400
-    with pytest.raises(ValueError):
-        parse_interval("5s")
+    assert parse_interval("2s") == 2  # the daemon's --min-interval (10m by default) bounds polling
+    for bad in ("0s", "soon", "5 minutes"):
+        with pytest.raises(ValueError):
+            parse_interval(bad)
 
 
 def test_report_after_a_crawl(site: LocalSiteServer, tmp_path: Path) -> None:

@@ -138,7 +138,7 @@ def extract_event(
     """What happening the story reports, with the sentence behind every field."""
     lexicons = load_lexicons(lexicon_dir)
     tag = version(lexicons)
-    lexicon = lexicons.by_language.get(language or "")
+    lexicon = lexicons.get(language or "")
     if lexicon is None:
         return EventFacts(tag, None, reason=f"no event lexicon for language {language!r}")
     lead = sentences_of(text, LEAD_SENTENCES + 1)
@@ -215,14 +215,10 @@ def extract_event(
 
 
 def warm_up(lexicon_dir: Path = LEXICON_DIR) -> None:
-    """Load every lexicon and its analyser, and run one extraction per language.
-
-    Loading the dictionaries (simplemma, kiwipiepy, pymorphy3) and dateparser's language data
-    takes seconds. Inside a crawl that time would block Scrapy's reactor, so that downloads in
-    flight time out; a crawl calls this before it starts.
-    """
+    """Load every language's lexicon and analyser and run one extraction each, so that a
+    measurement (bench/) or a long-lived process pays the seconds of dictionary loading up front."""
     when = datetime(2024, 6, 19, 12, 0, tzinfo=UTC)
-    for language in load_lexicons(lexicon_dir).by_language:
+    for language in load_lexicons(lexicon_dir).languages:
         extract_event(
             "Pyongyang Moscow", "Pyongyang Moscow on Wednesday, 19 June 2024.", language, when, lexicon_dir
         )

@@ -18,7 +18,9 @@ longest phrase at a position wins. Two refinements, both data-driven:
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -251,23 +253,54 @@ def load_lexicon(path: Path, entities: Entities) -> EventLexicon:
     )
 
 
-@dataclass(frozen=True)
 class Lexicons:
-    entities: Entities
-    by_language: dict[str, EventLexicon]
-    fingerprint: str  # changes whenever a lexicon file changes: part of the extractor version
+    """Every language's lexicon, compiled on first use of that language.
+
+    Compiling means loading the language's analyser (seconds for simplemma's, pymorphy3's and
+    kiwipiepy's dictionaries); a crawl that only meets English and French articles, or a poll
+    that gets a 304, never pays for Korean. Thread-safe: the crawler extracts in worker threads.
+    """
+
+    def __init__(self, entities: Entities, files: dict[str, Path], fingerprint: str) -> None:
+        self.entities = entities
+        self.files = files
+        self.fingerprint = fingerprint  # changes whenever a lexicon file changes: part of the version
+        self._compiled: dict[str, EventLexicon] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def languages(self) -> list[str]:
+        return sorted(self.files)
+
+    def is_loaded(self, language: str) -> bool:
+        """Whether `language` is compiled in this process (extracting it costs no loading)."""
+        return language in self._compiled
+
+    def get(self, language: str) -> EventLexicon | None:
+        if language not in self.files:
+            return None
+        compiled = self._compiled.get(language)
+        if compiled is None:
+            with self._lock:
+                compiled = self._compiled.get(language)
+                if compiled is None:
+                    compiled = load_lexicon(self.files[language], self.entities)
+                    self._compiled[language] = compiled
+        return compiled
+
+    @property
+    def by_language(self) -> dict[str, EventLexicon]:
+        """All languages, compiled (loads every analyser)."""
+        return {language: lexicon for language in self.languages if (lexicon := self.get(language))}
 
 
 @cache
 def load_lexicons(directory: Path = LEXICON_DIR, entities_file: Path = ENTITIES_FILE) -> Lexicons:
-    """Every ``*.toml`` in `directory`, compiled; cached per folder."""
-    import hashlib
-
+    """The lexicons of `directory` (one ``<language>.toml`` each), compiled lazily; cached per folder."""
     entities = load_entities(entities_file)
     digest = hashlib.sha256(entities_file.read_bytes())
-    by_language: dict[str, EventLexicon] = {}
+    files: dict[str, Path] = {}
     for path in sorted(directory.glob("*.toml")):
         digest.update(path.name.encode() + path.read_bytes())
-        lexicon = load_lexicon(path, entities)
-        by_language[lexicon.language] = lexicon
-    return Lexicons(entities, by_language, digest.hexdigest()[:12])
+        files[path.stem] = path
+    return Lexicons(entities, files, digest.hexdigest()[:12])

@@ -25,7 +25,6 @@ from crawler.items import ArticleItem
 from crawler.language import detect_language
 from crawler.urls import canonical_url
 from store.articles import known_urls
-from store.runs import save_validators
 from store.sources import load_feed_state
 from store.types import utcnow
 
@@ -101,9 +100,7 @@ class FeedSpider(scrapy.Spider):
             self.context.count(source, "feed_salvaged")
         etag = response.headers.get(b"ETag")
         modified = response.headers.get(b"Last-Modified")
-        save_validators(
-            self.context.engine,
-            run.source_id,
+        run.tally.validators = (  # saved with the run, and only if it finishes
             etag.decode("latin-1") if etag else None,
             modified.decode("latin-1") if modified else None,
         )

@@ -7,6 +7,7 @@ remembered in `seen_url` so the next pass does not fetch it again.
 from __future__ import annotations
 
 import logging
+import os
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from typing import Any
@@ -21,6 +22,7 @@ from crawler.context import CrawlContext
 from crawler.events.extract import extract_event
 from crawler.events.lexicon import load_lexicons
 from crawler.items import ArticleItem
+from crawler.lifetime import die_with
 from crawler.topic.relevance import score_article
 from crawler.urls import canonical_url
 from store.articles import NewArticle, mark_seen, store_article
@@ -94,7 +96,9 @@ class EventsPipeline(_ContextPipeline):
         if load_lexicons().is_loaded(item.language or ""):
             return deferToThread(self._extract, item, None)
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
+            self._pool = ProcessPoolExecutor(
+                max_workers=1, mp_context=get_context("spawn"), initializer=die_with, initargs=(os.getpid(),)
+            )
         return deferToThread(self._extract, item, self._pool)
 
     def _extract(self, item: ArticleItem, pool: ProcessPoolExecutor | None) -> ArticleItem:

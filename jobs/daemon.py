@@ -27,7 +27,6 @@ import logging
 import multiprocessing
 import os
 import random
-import select
 import signal
 import sys
 import threading
@@ -44,6 +43,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.engine import Engine
 
 from crawler.config import SourcesFileError, load_sources
+from crawler.lifetime import die_with
 from store import daemons
 from store.db import make_engine
 from store.migrate import upgrade
@@ -90,29 +90,10 @@ class ChildOptions:
     daemon_pid: int
 
 
-def _die_with(pid: int) -> None:
-    """Kill this process as soon as process `pid` (the daemon) exits, however it exits.
-
-    A crawl is a fork of the fork server, not of the daemon, so PR_SET_PDEATHSIG cannot tie it to
-    the daemon (and the fork server itself lives while its children do). A pidfd becomes readable
-    when the process exits: one thread blocks on it."""
-    try:
-        pidfd = os.pidfd_open(pid)
-    except ProcessLookupError:
-        os.kill(os.getpid(), signal.SIGKILL)
-        return
-
-    def watch() -> None:
-        select.select([pidfd], [], [])
-        os.kill(os.getpid(), signal.SIGKILL)
-
-    threading.Thread(target=watch, name="rnk-daemon-watch", daemon=True).start()
-
-
 def crawl_in_child(options: ChildOptions) -> None:  # pragma: no cover - runs in the crawl process
     """A crawl process: dies with the daemon (kill -9 of the daemon stops its crawls), then
     crawls one source under the daemon's lock."""
-    _die_with(options.daemon_pid)
+    die_with(options.daemon_pid)  # a fork of the fork server: PR_SET_PDEATHSIG would not tie it to us
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C reaches the daemon, which stops crawls itself
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     from jobs.logs import setup_logging

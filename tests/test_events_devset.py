@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import itertools
 import json
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from crawler.urls import canonical_url
@@ -21,7 +23,9 @@ from store.db import make_engine
 from tests.conftest import DATA, FAST, rnk, write_sources
 
 EVENTS = DATA / "events"
-GOLD = [a for path in sorted(EVENTS.glob("gold-*.json")) for a in json.loads(path.read_text("utf-8"))["articles"]]
+GOLD = [
+    a for path in sorted(EVENTS.glob("gold-*.json")) for a in json.loads(path.read_text("utf-8"))["articles"]
+]
 FEEDS = sorted(f"/{path.parent.name}/feed.xml" for path in (EVENTS / "site").glob("*/feed.xml"))
 TYPE_FLOOR, BCUBED_F1_FLOOR, CROSS_LANGUAGE_FLOOR = 0.85, 0.85, 0.80
 
@@ -99,7 +103,12 @@ def score(found: dict[str, Found], clusters: Callable[[str, Found | None], str])
     system = {g["url"]: clusters(g["url"], found.get(g["url"])) for g in relevant}
     language = {g["url"]: g["language"] for g in relevant}
     precision, recall, f1 = bcubed(gold, system)
-    return {"precision": precision, "recall": recall, "f1": f1, "cross": cross_language_recall(gold, system, language)}
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "cross": cross_language_recall(gold, system, language),
+    }
 
 
 def ours(url: str, found: Found | None) -> str:
@@ -122,15 +131,25 @@ def field_accuracy(found: dict[str, Found]) -> dict[str, float]:
             continue
         hits["type"] += f.event_type == g["type"]
         hits["actors"] += f.actors == ",".join(sorted(g["actors"]))
-        hits["date"] += f.event_date is not None and abs((f.event_date - date.fromisoformat(g["event_date"])).days) <= 1
+        hits["date"] += (
+            f.event_date is not None and abs((f.event_date - date.fromisoformat(g["event_date"])).days) <= 1
+        )
     return {k: v / len(labelled) for k, v in hits.items()}
 
 
-def test_development_set_types_actors_dates_and_clusters(tmp_path: Path) -> None:
-    db = f"sqlite:///{tmp_path / 'events.db'}"
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Found]]:
+    """The development set crawled once over 127.0.0.1 into SQLite (shared by the tests here)."""
+    folder = tmp_path_factory.mktemp("events")
+    db = f"sqlite:///{folder / 'events.db'}"
     with LocalSiteServer(EVENTS / "site") as server:
-        crawl(server.base_url, db, tmp_path)
+        crawl(server.base_url, db, folder)
         found = found_by_url(db, server.base_url)
+    return folder / "events.db", found
+
+
+def test_development_set_types_actors_dates_and_clusters(crawled: tuple[Path, dict[str, Found]]) -> None:
+    found = crawled[1]
     relevant = [g for g in GOLD if g["relevant"]]
     stored_offtopic = [g["url"] for g in GOLD if not g["relevant"] and g["url"] in found]
     missing = [g["url"] for g in relevant if g["url"] not in found]
@@ -163,24 +182,27 @@ def snapshot(db_url: str) -> tuple[list[tuple[object, ...]], list[tuple[object, 
             sa.text("SELECT id, event_type, actors, location, event_date, date_source FROM event ORDER BY id")
         ).all()
         mentions = connection.execute(
-            sa.text("SELECT story_id, event_id, event_type, actors, event_date, rule FROM event_mention ORDER BY story_id")
+            sa.text(
+                "SELECT story_id, event_id, event_type, actors, event_date, rule FROM event_mention ORDER BY story_id"
+            )
         ).all()
     engine.dispose()
     return [tuple(r) for r in events], [tuple(r) for r in mentions]
 
 
-def test_reprocess_twice_gives_identical_events(tmp_path: Path) -> None:
+def test_reprocess_twice_gives_identical_events(
+    crawled: tuple[Path, dict[str, Found]], tmp_path: Path
+) -> None:
+    shutil.copy(crawled[0], tmp_path / "reprocess.db")  # reprocess rewrites events: work on a copy
     db = f"sqlite:///{tmp_path / 'reprocess.db'}"
-    with LocalSiteServer(EVENTS / "site") as server:
-        crawl(server.base_url, db, tmp_path)
-    crawled = snapshot(db)
+    after_crawl = snapshot(db)
     first = rnk("reprocess", "--db", db)
     assert first.returncode == 0, first.stderr
     once = snapshot(db)
     second = rnk("reprocess", "--db", db)
     assert second.returncode == 0, second.stderr
     assert snapshot(db) == once
-    assert len(once[1]) == len(crawled[1])  # every story has its mention again
+    assert len(once[1]) == len(after_crawl[1])  # every story has its mention again
     print(f"\nreprocess: {first.stdout.strip()}; second run identical: {len(once[0])} events")
     partial = rnk("reprocess", "--db", db, "--since", "2025-01-01")
     assert partial.returncode == 0, partial.stderr

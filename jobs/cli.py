@@ -418,6 +418,56 @@ def status(db: DbOption = None, fmt: FormatOption = "table") -> None:
 
 
 @app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words to find (all must match; each matches as a prefix).")],
+    db: DbOption = None,
+    since: Annotated[str | None, typer.Option(help="Published on or after this day, YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option(help="Published on or before this day, YYYY-MM-DD.")] = None,
+    language: Annotated[str | None, typer.Option(help="Only this language (en, fr, ko, ru...).")] = None,
+    source: Annotated[str | None, typer.Option(help="Only this source.")] = None,
+    event_type: Annotated[str | None, typer.Option(help="Only articles of events of this type.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many articles.")] = 20,
+    fmt: FormatOption = "table",
+) -> None:
+    """Search stored titles and texts, best match first, with the matching words highlighted.
+
+    Example: rnk search "Shoigu Pyongyang" --since 2025-01-01 --language en
+    """
+    from rich.text import Text
+
+    from store.search import HIGHLIGHT, SearchError
+    from store.search import search as run_search
+
+    try:
+        hits = run_search(
+            _engine(db), query, since=_day(since, "--since"), until=_day(until, "--until"),
+            language=language, source=source, event_type=event_type, limit=limit,
+        )  # fmt: skip
+    except SearchError as exc:
+        raise UsageProblem(str(exc)) from exc
+    columns = ["article_id", "published_at", "source", "language", "event_id", "title", "snippet", "url"]
+    if fmt in ("json", "csv"):
+        rows = [
+            (h.article_id, h.published_at, h.source, h.language, h.event_id, h.title,
+             h.snippet.replace(HIGHLIGHT[0], "**").replace(HIGHLIGHT[1], "**"), h.url)
+            for h in hits
+        ]  # fmt: skip
+        _emit(columns, rows, fmt)
+        return
+    if fmt != "table":
+        raise UsageProblem(f"--format {fmt!r}: use table, csv or json")
+    table = Table(title=f"{len(hits)} article(s) for {query!r}")
+    for column in ("published", "source", "lang", "title / snippet"):
+        table.add_column(column)
+    for hit in hits:
+        snippet = Text(hit.title + "\n", style="bold")
+        for n, part in enumerate(hit.snippet.replace(HIGHLIGHT[1], HIGHLIGHT[0]).split(HIGHLIGHT[0])):
+            snippet.append(part, style="reverse" if n % 2 else "")
+        table.add_row(hit.published_at.date().isoformat(), hit.source, hit.language or "", snippet)
+    out.print(table)
+
+
+@app.command()
 def explain(
     url: Annotated[str, typer.Argument(help="An article URL (any variant: tracking parameters, AMP...).")],
     db: DbOption = None,

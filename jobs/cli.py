@@ -468,6 +468,34 @@ def search(
 
 
 @app.command()
+def export(
+    what: Annotated[str, typer.Argument(help="articles, events, mentions, stories or runs.")],
+    out_path: Annotated[Path, typer.Option("--out", help="The file to write ('-' for stdout).")],
+    db: DbOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="csv or jsonl.")] = "jsonl",
+) -> None:
+    """Export a contract view, streamed (memory stays flat whatever the size).
+
+    Example: rnk export events --format csv --out events.csv
+    """
+    from store.export import ExportError, check
+    from store.export import export as run_export
+
+    engine = _engine(db)
+    try:
+        check(what, fmt)
+        if str(out_path) == "-":
+            count = run_export(engine, what, fmt, sys.stdout)
+        else:
+            with out_path.open("w", encoding="utf-8", newline="") as handle:
+                count = run_export(engine, what, fmt, handle)
+    except ExportError as exc:
+        raise UsageProblem(str(exc)) from exc
+    if str(out_path) != "-":
+        err.print(f"{count} {what} written to {out_path}")
+
+
+@app.command()
 def explain(
     url: Annotated[str, typer.Argument(help="An article URL (any variant: tracking parameters, AMP...).")],
     db: DbOption = None,

@@ -9,10 +9,17 @@ from pathlib import Path
 import pytest
 
 from crawler.config import SourcesFileError, load_sources, parse_interval
+from jobs.cli import app
 from jobs.localserver import LocalSiteServer
-from tests.conftest import FAST, SITE, rnk, write_sources
+from tests.conftest import FAST, ROOT, SITE, rnk, write_sources
 
-COMMANDS = ["init", "crawl", "report", "extract", "explain", "demo"]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+COMMANDS = sorted(c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands)
+
+
+def test_the_command_list_is_read_from_the_app() -> None:
+    assert {"init", "crawl", "daemon", "status", "events", "reprocess", "search", "export"} <= set(COMMANDS)
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -20,6 +27,7 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
     result = rnk(command, "--help")
     assert result.returncode == 0
     assert "Example: rnk " + command in " ".join(result.stdout.split())
+    assert command in README  # and the README shows it
 
 
 BAD_FILES = {

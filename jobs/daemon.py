@@ -47,7 +47,7 @@ from crawler.lifetime import die_with
 from store import daemons
 from store.db import make_engine
 from store.migrate import upgrade
-from store.schedule import PollPolicy, close_orphaned_runs, next_poll_at, source_lock
+from store.schedule import PollPolicy, close_open_runs, close_orphaned_runs, next_poll_at, source_lock
 from store.sources import SourceSpec, disable_sources, sync_sources
 from store.types import utcnow
 
@@ -250,6 +250,10 @@ class Daemon:
                 self._schedule(name, due)  # another daemon polled it meanwhile
                 return
             self._run_child(name)
+            # Still under the lock: a crawl that died before closing its run (killed at the stop
+            # deadline, or stopped before Scrapy took over its signals) is closed now, not later
+            # when another daemon may already be crawling the source.
+            close_open_runs(self.engine, source_id, "the crawl process ended before closing its run")
         self._reschedule(name)
 
     def _run_child(self, name: str) -> None:

@@ -146,28 +146,46 @@ def source_lock(engine: Engine, source_id: int) -> Iterator[bool]:
                 connection.execute(sa.select(sa.func.pg_advisory_unlock(LOCK_NAMESPACE, source_id)))
 
 
+def close_open_runs(engine: Engine, source_id: int, reason: str) -> list[int]:
+    """Mark `interrupted`, now, the source's runs still `running`. For a caller that holds the
+    source's lock and knows its crawl process has ended (killed, or died before closing)."""
+    closed = []
+    with session_scope(engine) as session:
+        table = IngestRun.__table__  # type: ignore[attr-defined]
+        ids = session.execute(  # type: ignore[call-overload]
+            sa.select(table.c.id).where(table.c.source_id == source_id, table.c.status == "running")
+        ).scalars()
+        for run_id in ids:
+            run = session.get(IngestRun, run_id)
+            if run is None:
+                continue
+            run.status, run.error, run.finished_at = "interrupted", reason, utcnow()
+            session.add(run)
+            closed.append(run_id)
+        if closed:
+            state = session.get(FeedState, source_id)
+            if state is not None:
+                state.last_status = "interrupted"
+                session.add(state)
+    return closed
+
+
 def close_orphaned_runs(engine: Engine, reason: str) -> list[int]:
     """Mark `interrupted` the runs left `running` by a process that died (a killed daemon or
     crawl). A run whose source lock someone holds is still alive elsewhere and is left alone."""
     with engine.connect() as connection:
-        open_runs = connection.execute(
-            sa.select(IngestRun.__table__.c.id, IngestRun.__table__.c.source_id).where(  # type: ignore[attr-defined]
-                IngestRun.__table__.c.status == "running"  # type: ignore[attr-defined]
+        sources = (
+            connection.execute(
+                sa.select(IngestRun.__table__.c.source_id)  # type: ignore[attr-defined]
+                .where(IngestRun.__table__.c.status == "running")  # type: ignore[attr-defined]
+                .distinct()
             )
-        ).all()
+            .scalars()
+            .all()
+        )
     closed = []
-    for run_id, source_id in open_runs:
+    for source_id in sources:
         with source_lock(engine, source_id) as free:
-            if not free:
-                continue
-            with session_scope(engine) as session:
-                run = session.get(IngestRun, run_id)
-                if run is None or run.status != "running":
-                    continue
-                run.status, run.error, run.finished_at = "interrupted", reason, utcnow()
-                state = session.get(FeedState, source_id)
-                if state is not None:
-                    state.last_status = "interrupted"
-                session.add(run)
-            closed.append(run_id)
+            if free:
+                closed += close_open_runs(engine, source_id, reason)
     return closed

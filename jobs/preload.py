@@ -12,30 +12,6 @@ Korean text.
 from __future__ import annotations
 
 import jobs.tasks  # noqa: F401  (Scrapy, trafilatura, SQLAlchemy, the pipelines)
-from crawler.events.extract import extract_event
-from crawler.events.lexicon import load_lexicons
+from crawler.events.extract import warm_up
 
-_PRELOAD_SKIP = {"kiwi"}
-
-
-def _warm() -> None:
-    from datetime import UTC, datetime
-
-    lexicons = load_lexicons()
-    when = datetime(2024, 6, 19, 12, 0, tzinfo=UTC)
-    for language in lexicons.languages:
-        lemmatizer = _lemmatizer_of(lexicons.files[language])
-        if lemmatizer in _PRELOAD_SKIP:
-            continue
-        extract_event("Pyongyang Moscow", "Pyongyang Moscow on Wednesday, 19 June 2024.", language, when)
-
-
-def _lemmatizer_of(path: object) -> str:
-    import tomllib
-    from pathlib import Path
-
-    with Path(str(path)).open("rb") as handle:
-        return str(tomllib.load(handle).get("lemmatizer", "none"))
-
-
-_warm()
+warm_up(skip_lemmatizers=frozenset({"kiwi"}))

@@ -26,7 +26,6 @@ same ids, which makes ``rnk reprocess`` idempotent down to the numbers users cit
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
@@ -328,14 +327,3 @@ def stories_to_reprocess(connection: sa.Connection, since: datetime | None) -> l
                 ).scalars()
             )
     return sorted(chosen, key=lambda sid: (order[sid], sid))
-
-
-def mention_json(row: sa.Row[tuple[object, ...]]) -> dict[str, object]:
-    """A mention row as plain data (for `rnk explain --format json`)."""
-    data = dict(row._mapping)
-    for key in ("event_date", "extracted_at"):
-        if data.get(key) is not None:
-            data[key] = data[key].isoformat()
-    if isinstance(data.get("evidence"), str):
-        data["evidence"] = json.loads(data["evidence"])
-    return data

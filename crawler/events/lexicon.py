@@ -272,6 +272,10 @@ class Lexicons:
     def languages(self) -> list[str]:
         return sorted(self.files)
 
+    def lemmatizer(self, language: str) -> str:
+        """The analyser `language`'s file names, read without compiling the lexicon."""
+        return str(_read_toml(self.files[language]).get("lemmatizer", "none"))
+
     def is_loaded(self, language: str) -> bool:
         """Whether `language` is compiled in this process (extracting it costs no loading)."""
         return language in self._compiled
@@ -294,9 +298,14 @@ class Lexicons:
         return {language: lexicon for language in self.languages if (lexicon := self.get(language))}
 
 
-@cache
 def load_lexicons(directory: Path = LEXICON_DIR, entities_file: Path = ENTITIES_FILE) -> Lexicons:
-    """The lexicons of `directory` (one ``<language>.toml`` each), compiled lazily; cached per folder."""
+    """The lexicons of `directory` (one ``<language>.toml`` each), compiled lazily; one instance
+    per folder, however the folder is named, so what one caller compiled another finds loaded."""
+    return _load_lexicons(Path(directory).resolve(), Path(entities_file).resolve())
+
+
+@cache
+def _load_lexicons(directory: Path, entities_file: Path) -> Lexicons:
     entities = load_entities(entities_file)
     digest = hashlib.sha256(entities_file.read_bytes())
     files: dict[str, Path] = {}

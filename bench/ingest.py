@@ -284,7 +284,9 @@ class StageClock:
 
         self.wrap(crawler.spiders.feed, "parse_feed", "feed")
         self.wrap(crawler.spiders.feed, "known_urls", "known_urls")
-        self.wrap(crawler.pipelines, "extract_event", "events")
+        # Extraction runs in a worker process (its function must stay picklable), so the
+        # pipeline's side of it is timed: submit, wait, result.
+        self.wrap(crawler.pipelines.EventsPipeline, "_extract", "events")
         self.wrap(crawler.spiders.feed, "extract_page", "extract_page")
         self.wrap(trafilatura, "bare_extraction", "trafilatura", record=self.trafilatura_options)
         self.wrap(crawler.extract, "detect_language", "language")

@@ -16,10 +16,14 @@ from scrapy.crawler import CrawlerProcess
 from sqlalchemy.engine import Engine
 
 from crawler.context import CrawlContext, ProgressHook, SourceRun
+from crawler.events.extract import warm_up_languages
 from crawler.settings import crawl_settings
 from crawler.spiders.feed import FeedSpider
+from store import rollups
 from store.runs import close_run, open_run
 from store.sources import SourceSpec, sync_sources
+
+logger = logging.getLogger(__name__)
 
 SUPPORTED_KINDS = {"feed"}
 
@@ -98,6 +102,7 @@ def crawl_once(
         context.runs[spec.name] = SourceRun(spec, ids[spec.name], open_run(engine, ids[spec.name]))
     if not wanted:
         return []
+    warm_up_languages(spec.language for spec in wanted if spec.language)
     merged = crawl_settings(settings)
     process = CrawlerProcess(merged)
     # Without a root handler of Scrapy's, LOG_LEVEL would not reach Scrapy's loggers, and
@@ -110,7 +115,17 @@ def crawl_once(
     crawler.signals.connect(closer.spider_error, signal=signals.spider_error)
     process.crawl(crawler, context=context)
     process.start()
+    refresh_rollups(engine)
     return [summarize(name, run) for name, run in context.runs.items()]
+
+
+def refresh_rollups(engine: Engine) -> None:
+    """Bring the report rollups up to date with what the crawl stored. A failure here (a
+    locked database, say) costs nothing stored: the days stay marked for the next refresh."""
+    try:
+        rollups.refresh(engine)
+    except Exception:
+        logger.exception("report rollups not refreshed; the next crawl or `rnk report` will")
 
 
 def summarize(name: str, run: SourceRun) -> RunSummary:

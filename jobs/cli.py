@@ -52,7 +52,7 @@ DbOption = Annotated[
     ),
 ]
 SourcesOption = Annotated[Path, typer.Option("--sources", help="The sources file (TOML).")]
-FormatOption = Annotated[str, typer.Option("--format", help="table, csv or json.")]
+FormatOption = Annotated[str, typer.Option("--format", help="table, csv, json or markdown.")]
 EXTRACT_MAX_BYTES = 10 * 1024 * 1024
 
 
@@ -89,6 +89,8 @@ def _emit(columns: list[str], rows: list[tuple[Any, ...]], fmt: str, title: str 
         writer.writerow(columns)
         writer.writerows([[plain(v) for v in row] for row in rows])
         sys.stdout.write(buffer.getvalue())
+    elif fmt in {"markdown", "md"}:
+        sys.stdout.write(_markdown(columns, [[plain(v) for v in row] for row in rows], title))
     elif fmt == "table":
         table = Table(title=title)
         for column in columns:
@@ -97,7 +99,20 @@ def _emit(columns: list[str], rows: list[tuple[Any, ...]], fmt: str, title: str 
             table.add_row(*["" if v is None else str(plain(v)) for v in row])
         out.print(table)
     else:
-        raise UsageProblem(f"--format {fmt!r}: use table, csv or json")
+        raise UsageProblem(f"--format {fmt!r}: use table, csv, json or markdown")
+
+
+def _markdown(columns: list[str], rows: list[list[Any]], title: str | None) -> str:
+    """A GitHub-flavoured Markdown table (pipes in values escaped), for notes and issues."""
+
+    def cell(value: Any) -> str:
+        return "" if value is None else str(value).replace("|", "\\|").replace("\n", " ")
+
+    lines = [f"### {title}", ""] if title else []
+    lines.append("| " + " | ".join(columns) + " |")
+    lines.append("| " + " | ".join("---:" if c.startswith("n_") else "---" for c in columns) + " |")
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
 
 
 @app.command()
@@ -209,31 +224,43 @@ def _print_summary(summaries: list[RunSummary]) -> None:
 def report(
     name: Annotated[str | None, typer.Argument(help="Report name; see --list.")] = None,
     db: DbOption = None,
-    list_: Annotated[bool, typer.Option("--list", help="List the canned reports.")] = False,
+    list_: Annotated[bool, typer.Option("--list", help="List the canned reports, with parameters.")] = False,
     since: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD.")] = None,
     until: Annotated[str | None, typer.Option(help="Last day, YYYY-MM-DD.")] = None,
-    source: Annotated[str | None, typer.Option(help="Only this source.")] = None,
+    event_type: Annotated[str | None, typer.Option(help="Only this event type (meeting, troops...).")] = None,
+    source: Annotated[str | None, typer.Option(help="Only this source (its name).")] = None,
     language: Annotated[str | None, typer.Option(help="Only this language (en, fr, ko, ru...).")] = None,
+    limit: Annotated[int | None, typer.Option(help="At most this many rows (a default per report).")] = None,
     fmt: FormatOption = "table",
 ) -> None:
-    """Run a canned report (parameters are bound, never pasted into SQL).
+    """Run a canned report: SQL files in store/reports/, parameters bound, never pasted into SQL.
 
-    Example: rnk report articles-per-day --since 2024-06-01 --format csv
+    An option a report does not take is refused. The report rollups are brought up to date
+    first (a moment after a big crawl).
+
+    Example: rnk report coverage-weekly --since 2024-06-01 --event-type troops --format csv
     """
     if list_ or name is None:
         _emit(
             ["name", "title", "parameters", "description"],
-            [(r.name, r.title, ", ".join(p.name for p in r.params), r.description) for r in list_reports()],
+            [
+                (r.name, r.title, ", ".join(f"--{p.name.replace('_', '-')}" for p in r.params), r.description)
+                for r in list_reports()
+            ],
             fmt,
             "canned reports",
         )
         return
-    known = get_report(name)
-    values = {
-        k: v
-        for k, v in {"since": since, "until": until, "source": source, "language": language}.items()
-        if v is not None and k in {p.name for p in known.params}
+    given = {
+        "since": since,
+        "until": until,
+        "event_type": event_type,
+        "source": source,
+        "language": language,
+        "limit": limit,
     }
+    values = {k: v for k, v in given.items() if v is not None}
+    known = get_report(name)
     columns, rows = run_report(_engine(db), name, values)
     _emit(columns, rows, fmt, known.title)
 
@@ -446,7 +473,7 @@ def search(
     except SearchError as exc:
         raise UsageProblem(str(exc)) from exc
     columns = ["article_id", "published_at", "source", "language", "event_id", "title", "snippet", "url"]
-    if fmt in ("json", "csv"):
+    if fmt in ("json", "csv", "markdown", "md"):
         rows = [
             (h.article_id, h.published_at, h.source, h.language, h.event_id, h.title,
              h.snippet.replace(HIGHLIGHT[0], "**").replace(HIGHLIGHT[1], "**"), h.url)
@@ -455,7 +482,7 @@ def search(
         _emit(columns, rows, fmt)
         return
     if fmt != "table":
-        raise UsageProblem(f"--format {fmt!r}: use table, csv or json")
+        raise UsageProblem(f"--format {fmt!r}: use table, csv, json or markdown")
     table = Table(title=f"{len(hits)} article(s) for {query!r}")
     for column in ("published", "source", "lang", "title / snippet"):
         table.add_column(column)
@@ -649,6 +676,9 @@ def demo(
     columns, rows = run_report(engine, "articles-per-day")
     _emit(columns, rows, "table", get_report("articles-per-day").title)
     err.print(f"database kept at {target}; try: rnk report articles-per-day --db {target}")
+
+
+
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -23,6 +23,7 @@ from store.dedup import ARTICLE, BAND, STORY, decide, merge_stories, url_duplica
 from store.events import MENTION, EventDecision, EventFacts, forget_stories, record_story_event
 from store.fingerprint import fingerprint
 from store.models import SeenUrl
+from store.rollups import mark_stories
 from store.types import as_utc, utcnow
 
 SEEN_URL: sa.Table = SeenUrl.__table__  # type: ignore[attr-defined]
@@ -128,6 +129,7 @@ def store_article(engine: Engine, new: NewArticle) -> Stored:
                 )
             _seen(connection, new.url, new.source_id, "stored")
             event = _assign_event(connection, story_id, new.event)
+            mark_stories(connection, [story_id])
     except IntegrityError:
         # Only a writer outside locked_transaction can race us here; the row it stored wins.
         mark_seen(engine, new.url, new.source_id, "duplicate")

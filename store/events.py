@@ -33,6 +33,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 
 from store.models import Event, EventActor, EventMention
+from store.rollups import mark_events, mark_stories
 from store.types import utcnow
 
 EVENT: sa.Table = Event.__table__  # type: ignore[attr-defined]
@@ -263,6 +264,7 @@ def record_story_event(connection: sa.Connection, story_id: int, facts: EventFac
             extracted_at=utcnow(),
         )
     )
+    mark_events(connection, [decision.event_id])
     return decision
 
 
@@ -277,6 +279,8 @@ def forget_stories(connection: sa.Connection, story_ids: Iterable[int]) -> None:
             sa.select(MENTION.c.event_id).where(MENTION.c.story_id.in_(ids), MENTION.c.event_id.is_not(None))
         ).scalars()
     )
+    mark_events(connection, events)
+    mark_stories(connection, ids)
     connection.execute(MENTION.delete().where(MENTION.c.story_id.in_(ids)))
     if events:
         still = set(

@@ -257,3 +257,97 @@ class DaemonProcess(SQLModel, table=True):
     heartbeat_at: datetime = Field(sa_column=sa.Column(UTCDateTime(), nullable=False))
     heartbeat_seconds: float = Field(sa_column=sa.Column(sa.Float(), nullable=False))
     stopped_at: datetime | None = _utc_column()
+
+
+def _count_column() -> Any:
+    return Field(default=0, sa_column=sa.Column(sa.Integer(), nullable=False, server_default="0"))
+
+
+def _source_key() -> Any:
+    return Field(
+        sa_column=sa.Column(sa.Integer(), sa.ForeignKey("source.id", ondelete="CASCADE"), primary_key=True)
+    )
+
+
+class RollupDirty(SQLModel, table=True):
+    """A day whose rollup rows are stale: marked by every writer, cleared by `store.rollups.refresh`."""
+
+    __tablename__ = "rollup_dirty"
+
+    day: str = Field(sa_column=sa.Column(sa.String(10), primary_key=True))
+
+
+class CoverageCell(SQLModel, table=True):
+    """Relevant articles of one publication day, source, language and event type ('' for none).
+    Every measure is additive: stories and events are counted on the day of their first copy,
+    so weeks and months are sums, and distinct sources and languages are exact."""
+
+    __tablename__ = "coverage_cell"
+
+    day: str = Field(sa_column=sa.Column(sa.String(10), primary_key=True))
+    source_id: int = _source_key()
+    language: str = Field(sa_column=sa.Column(sa.String(12), primary_key=True))
+    event_type: str = Field(sa_column=sa.Column(sa.String(30), primary_key=True))
+    week: str = Field(sa_column=sa.Column(sa.String(8), nullable=False))
+    n_articles: int = _count_column()
+    n_new_stories: int = _count_column()
+    n_new_events: int = _count_column()
+
+
+class RunCell(SQLModel, table=True):
+    """The ingest runs of one source that started on one day (UTC), summed."""
+
+    __tablename__ = "run_cell"
+
+    day: str = Field(sa_column=sa.Column(sa.String(10), primary_key=True))
+    source_id: int = _source_key()
+    week: str = Field(sa_column=sa.Column(sa.String(8), nullable=False))
+    n_runs: int = _count_column()
+    n_ok: int = _count_column()
+    n_not_modified: int = _count_column()
+    n_failed: int = _count_column()
+    n_interrupted: int = _count_column()
+    n_fetched: int = _count_column()
+    n_new: int = _count_column()
+    n_duplicates: int = _count_column()
+    n_irrelevant: int = _count_column()
+    n_errors: int = _count_column()
+
+
+class StoryCell(SQLModel, table=True):
+    """One story's figures, filed under the day of its first copy (so a day's refresh rewrites
+    exactly the stories that start on it)."""
+
+    __tablename__ = "story_cell"
+    __table_args__ = (sa.Index("ix_story_cell_n_articles", "n_articles", "story_id"),)
+
+    story_id: int = Field(
+        sa_column=sa.Column(sa.Integer(), sa.ForeignKey("story.id", ondelete="CASCADE"), primary_key=True)
+    )
+    first_day: str = Field(sa_column=sa.Column(sa.String(10), nullable=False, index=True))
+    first_article_id: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
+    first_source_id: int = Field(
+        sa_column=sa.Column(sa.Integer(), sa.ForeignKey("source.id", ondelete="CASCADE"), nullable=False)
+    )
+    n_articles: int = _count_column()
+    n_sources: int = _count_column()
+    n_languages: int = _count_column()
+
+
+class CopyCell(SQLModel, table=True):
+    """Copies published on one day by one source of stories first published by another (or the
+    same) source, with the summed delay in hours: who copies whom, and how fast."""
+
+    __tablename__ = "copy_cell"
+
+    day: str = Field(sa_column=sa.Column(sa.String(10), primary_key=True))
+    original_source_id: int = Field(
+        sa_column=sa.Column(sa.Integer(), sa.ForeignKey("source.id", ondelete="CASCADE"), primary_key=True)
+    )
+    copy_source_id: int = Field(
+        sa_column=sa.Column(sa.Integer(), sa.ForeignKey("source.id", ondelete="CASCADE"), primary_key=True)
+    )
+    n_copies: int = _count_column()
+    delay_hours: float = Field(
+        default=0.0, sa_column=sa.Column(sa.Float(), nullable=False, server_default="0")
+    )

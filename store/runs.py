@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 
 from store.db import session_scope
 from store.models import FeedState, IngestRun
+from store.rollups import mark_run
 from store.types import utcnow
 
 CONTRACT_COUNTERS = ("n_fetched", "n_new", "n_duplicates", "n_irrelevant", "n_errors")
@@ -46,6 +47,7 @@ def open_run(engine: Engine, source_id: int) -> RunTally:
         session.add(run)
         session.flush()
         assert run.id is not None
+        mark_run(session.connection(), run.started_at)
         return RunTally(run_id=run.id, source_id=source_id)
 
 
@@ -77,4 +79,5 @@ def close_run(engine: Engine, tally: RunTally, default_status: str = "ok") -> In
             state.etag, state.last_modified = tally.validators
         session.add(state)
         session.add(run)
+        mark_run(session.connection(), run.started_at)
         return run

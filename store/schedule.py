@@ -33,6 +33,7 @@ from sqlalchemy.engine import Engine
 
 from store.db import session_scope
 from store.models import FeedState, IngestRun
+from store.rollups import mark_run
 from store.types import as_utc, utcnow
 
 LOCK_NAMESPACE = 0x726E6B  # "rnk": the first key of the per-source advisory locks
@@ -161,6 +162,7 @@ def close_open_runs(engine: Engine, source_id: int, reason: str) -> list[int]:
                 continue
             run.status, run.error, run.finished_at = "interrupted", reason, utcnow()
             session.add(run)
+            mark_run(session.connection(), run.started_at)
             closed.append(run_id)
         if closed:
             state = session.get(FeedState, source_id)

@@ -1,19 +1,37 @@
 """Canned reports as data: one .sql file per report, with a header that names its title,
 description and parameters (as Datasette's canned queries do). Parameters are always
-bound, never pasted into the SQL."""
+bound, never pasted into the SQL.
+
+Each file runs unchanged on SQLite and PostgreSQL, with one exception: `HOURS_BETWEEN(a, b)`,
+the hours from timestamp `a` to `b`, which the two databases spell differently; `sql_for`
+writes it out per dialect. Every parameter is bound as text and '' means "not given", so
+a report reads the same from `rnk report`, from Python and from a Datasette form. Results are
+made plain (ISO 8601 text for instants and days, floats rounded to 4 places) so that both
+databases print the same rows.
+"""
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from store import rollups
+from store.events import CAMEO
+
 REPORTS_DIR = Path(__file__).parent
 _HEADER = re.compile(r"^--\s*(title|description|param):\s*(.*)$")
+_HOURS = re.compile(r"HOURS_BETWEEN\(\s*([\w.]+)\s*,\s*([\w.]+)\s*\)")
+_ISO_INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:?\d{2}|Z)?$")
+PARAM_KINDS = ("date", "text", "int")
+logger = logging.getLogger(__name__)
 
 
 class ReportError(ValueError):
@@ -36,19 +54,34 @@ class Report:
     sql: str
     params: tuple[ReportParam, ...] = field(default_factory=tuple)
 
-    def bind(self, values: dict[str, Any]) -> dict[str, Any]:
-        """Defaults for missing parameters; unknown names and bad dates refused."""
+    def sql_for(self, dialect: str) -> str:
+        """The report's SQL for one dialect ('sqlite' or 'postgresql')."""
+        return _HOURS.sub(lambda m: rollups.hours_between(dialect, m.group(1), m.group(2)), self.sql)
+
+    def bind(self, values: dict[str, Any]) -> dict[str, str]:
+        """Every declared parameter as text ('' when not given); unknown names, bad dates,
+        bad counts and unknown event types refused with a message that says what to write."""
         known = {p.name: p for p in self.params}
         unknown = set(values) - set(known)
         if unknown:
-            raise ReportError(f"report {self.name!r} takes no parameter {sorted(unknown)[0]!r}")
-        bound: dict[str, Any] = {}
+            takes = ", ".join(f"--{p.name.replace('_', '-')}" for p in self.params) or "no parameters"
+            first = sorted(unknown)[0]
+            raise ReportError(f"report {self.name!r} takes no parameter {first!r} (it takes {takes})")
+        bound: dict[str, str] = {}
         for param in self.params:
             value = values.get(param.name)
-            value = param.default if value is None else str(value)
-            if param.kind == "date" and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-                raise ReportError(f"--{param.name} {value!r}: write a date as YYYY-MM-DD")
-            bound[param.name] = value
+            text = "" if value is None else str(value).strip()
+            option = f"--{param.name.replace('_', '-')}"
+            if text and param.kind == "date":
+                try:
+                    date.fromisoformat(text)
+                except ValueError:
+                    raise ReportError(f"{option} {text!r}: write a day as YYYY-MM-DD") from None
+            if text and param.kind == "int" and not (text.isdigit() and int(text) > 0):
+                raise ReportError(f"{option} {text!r}: write a whole number above 0")
+            if text and param.name == "event_type" and text not in CAMEO:
+                raise ReportError(f"{option} {text!r}: not an event type; choose one of {', '.join(CAMEO)}")
+            bound[param.name] = text or param.default
         return bound
 
 
@@ -62,6 +95,8 @@ def _parse(path: Path) -> Report:
             key, value = match.groups()
             if key == "param":
                 name, kind, help_text, default = (part.strip() for part in (value.split("|") + [""] * 4)[:4])
+                if kind not in PARAM_KINDS:
+                    raise ReportError(f"{path.name}: parameter {name!r} has kind {kind!r}; use {PARAM_KINDS}")
                 params.append(ReportParam(name, kind, help_text, default))
             else:
                 meta[key] = value.strip()
@@ -84,12 +119,36 @@ def get_report(name: str) -> Report:
     raise ReportError(f"no report named {name!r}; available: {names}")
 
 
+def plain(value: Any) -> Any:
+    """One value as both databases should print it: instants as 'YYYY-MM-DDTHH:MM:SSZ' (UTC),
+    days as 'YYYY-MM-DD', decimals and floats as floats rounded to 4 places."""
+    if isinstance(value, datetime):
+        instant = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+        return instant.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return round(float(value), 4)
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, str) and _ISO_INSTANT.match(value):
+        return plain(datetime.fromisoformat(value.replace("Z", "+00:00")))
+    return value
+
+
 def run_report(
-    engine: Engine, name: str, values: dict[str, Any] | None = None
+    engine: Engine, name: str, values: dict[str, Any] | None = None, refresh: bool = True
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Run a canned report with bound parameters; return (columns, rows)."""
+    """Run a canned report with bound parameters; return (columns, rows). The rollups the
+    reports read are refreshed first unless `refresh` is False; a database this process may
+    not write to is read as it is."""
     report = get_report(name)
     params = report.bind(values or {})
+    if refresh:
+        try:
+            rollups.refresh(engine)
+        except Exception as exc:  # read-only access: report what the last refresh left
+            logger.warning("report rollups not refreshed (%s); figures may lag the articles", exc)
     with engine.connect() as connection:
-        result = connection.execute(sa.text(report.sql), params)
-        return list(result.keys()), [tuple(row) for row in result]
+        result = connection.execute(sa.text(report.sql_for(connection.dialect.name)), params)
+        return list(result.keys()), [tuple(plain(v) for v in row) for row in result]

@@ -499,7 +499,9 @@ def export(
     what: Annotated[str, typer.Argument(help="articles, events, mentions, stories or runs.")],
     out_path: Annotated[Path, typer.Option("--out", help="The file to write ('-' for stdout).")],
     db: DbOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="csv or jsonl.")] = "jsonl",
+    fmt: Annotated[
+        str, typer.Option("--format", help="csv, jsonl or parquet (typed columns, UTC timestamps).")
+    ] = "jsonl",
 ) -> None:
     """Export a contract view, streamed (memory stays flat whatever the size).
 
@@ -678,7 +680,9 @@ def demo(
     err.print(f"database kept at {target}; try: rnk report articles-per-day --db {target}")
 
 
+from jobs.pictures import register as register_pictures  # noqa: E402  (commands of their own module)
 
+register_pictures(app)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -197,13 +197,11 @@ def rebuild(engine: Engine, progress: Callable[[int, int], None] | None = None) 
         for table in ("run_cell", "story_cell", "copy_cell"):
             connection.execute(sa.text(f"DELETE FROM {table}"))
         _mark_select(connection, "SELECT published_day AS day FROM article", {})
-        run_days = connection.execute(
-            sa.select(sa.func.min(sa.column("started_at")), sa.func.max(sa.column("started_at"))).select_from(
-                sa.table("ingest_run")
-            )
-        ).first()
-        if run_days is not None and run_days[0] is not None:
-            first, last = (_as_day(value) for value in run_days)
+        earliest, latest = connection.execute(
+            sa.text("SELECT MIN(started_at), MAX(started_at) FROM ingest_run")
+        ).one()
+        if earliest is not None:
+            first, last = _as_day(earliest), _as_day(latest)
             span = (date.fromisoformat(last) - date.fromisoformat(first)).days
             mark_days(
                 connection,

@@ -24,7 +24,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
-	$(BIN)/python -m bench ingest && $(BIN)/python -m bench dedup && $(BIN)/python -m bench events
+	$(BIN)/python -m bench ingest && $(BIN)/python -m bench dedup && $(BIN)/python -m bench events && $(BIN)/python -m bench reports
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -12,12 +12,13 @@ import sys
 from collections.abc import Callable
 from types import ModuleType
 
-from bench import dedup, events, ingest
+from bench import dedup, events, ingest, reports
 
 BENCHMARKS: dict[str, tuple[ModuleType, str]] = {
     "ingest": (ingest, "end-to-end ingest rate against trafilatura alone"),
     "dedup": (dedup, "store_article cost per article with 1,000 to 1,000,000 articles stored"),
     "events": (events, "extract_event + record_story_event cost per story with 1,000 and 100,000 events"),
+    "reports": (reports, "canned reports, search and export on 1,000,000 articles over three years"),
 }
 DEFAULT = "ingest"
 

@@ -1,7 +1,9 @@
 """Full-text search over stored articles (backs `rnk search`), ranked, with snippets.
 
 The index is the database's own (migration 0007): SQLite FTS5 ranked by bm25 with the title
-weighted 5 to 1, PostgreSQL's GIN-indexed `simple` tsvector ranked by ts_rank. Both are kept
+weighted 5 to 1, PostgreSQL's GIN-indexed `simple` tsvector of title and text, ranked by
+ts_rank on the title, then newest first (ranking on the whole text re-parses every matching
+text: 630 ms for a two-word query matching 22,000 of a million articles, against 130 ms). Both are kept
 current as articles arrive. Every query word matches as a prefix ("Пхеньян" finds "Пхеньяне",
 "평양" finds "평양에서"), and all words must match. The query is bound, never pasted into SQL.
 """
@@ -73,7 +75,7 @@ SELECT a.id AS article_id, a.title, a.url, s.name AS source, a.language, a.publi
        m.event_id, e.event_type,
        ts_headline('simple', a.text, q.query,
                    'StartSel=' || :start || ', StopSel=' || :stop || ', MaxWords=24, MinWords=10') AS snippet,
-       ts_rank(to_tsvector('simple'::regconfig, a.title || ' ' || a.text), q.query) AS rank
+       ts_rank(to_tsvector('simple'::regconfig, a.title), q.query) AS rank
 FROM article a
 CROSS JOIN (SELECT to_tsquery('simple', :query) AS query) q
 JOIN source s ON s.id = a.source_id

@@ -48,8 +48,8 @@ SELECT c.id AS event_id,
        COUNT(DISTINCT v.story_id) AS n_stories,
        COUNT(DISTINCT v.source_id) AS n_sources,
        COUNT(DISTINCT v.language) AS n_languages
-FROM chosen c
-JOIN coverage v ON v.event_id = c.id
-JOIN peak p ON p.event_id = c.id
+FROM peak p
+JOIN chosen c ON c.id = p.event_id
+JOIN coverage v ON v.event_id = p.event_id
 GROUP BY c.id, c.event_type, c.event_date, c.actors, c.location, p.peak_day, p.peak_articles
 ORDER BY c.event_date DESC, c.id DESC

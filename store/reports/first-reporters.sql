@@ -16,10 +16,10 @@ WITH chosen AS (
 ),
 firsts AS (
     SELECT m.event_id, a.source_id, MIN(a.published_at) AS first_published_at, COUNT(*) AS n_articles
-    FROM chosen c
-    JOIN event_mention m ON m.event_id = c.id
+    FROM event_mention m
     JOIN article a ON a.story_id = m.story_id
-    WHERE (COALESCE(:language, '') = '' OR a.language = :language)
+    WHERE m.event_id IN (SELECT c.id FROM chosen c)
+      AND (COALESCE(:language, '') = '' OR a.language = :language)
     GROUP BY m.event_id, a.source_id
 ),
 ranked AS (

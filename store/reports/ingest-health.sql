@@ -21,7 +21,7 @@ SELECT s.name AS source,
        last.error AS last_error
 FROM run_cell r
 JOIN source s ON s.id = r.source_id
-LEFT JOIN ingest_run last ON last.id = (SELECT MAX(l.id) FROM ingest_run l WHERE l.source_id = r.source_id)
+LEFT JOIN ingest_run last ON last.id = (SELECT MAX(l.id) FROM ingest_run l WHERE l.source_id = s.id)
 WHERE r.day >= COALESCE(NULLIF(:since, ''), '0001-01-01')
   AND r.day <= COALESCE(NULLIF(:until, ''), '9999-12-31')
   AND (COALESCE(:source, '') = '' OR s.name = :source)

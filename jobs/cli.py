@@ -27,6 +27,7 @@ from crawler.run import RunSummary, crawl_once
 from crawler.settings import user_agent
 from crawler.topic.relevance import score_article
 from crawler.urls import canonical_url
+from store import rollups
 from store.db import DatabaseUrlError, default_database_url, describe, make_engine
 from store.explain import explain as explain_article
 from store.migrate import current_revision, upgrade
@@ -116,8 +117,15 @@ def _markdown(columns: list[str], rows: list[list[Any]], title: str | None) -> s
 
 
 @app.command()
-def init(db: DbOption = None) -> None:
-    """Create the database or upgrade it in place to the newest schema.
+def init(
+    db: DbOption = None,
+    rebuild_rollups: Annotated[
+        bool, typer.Option("--rebuild-rollups", help="Recompute every day of the report rollups.")
+    ] = False,
+) -> None:
+    """Create the database or upgrade it in place to the newest schema, then bring the report
+    rollups up to date (after an upgrade that adds them, every stored day: a progress bar shows
+    it). --rebuild-rollups recomputes them all, e.g. after a bulk load behind rnk's back.
 
     Example: rnk init --db postgresql://postgres@127.0.0.1/rnk
     """
@@ -129,6 +137,18 @@ def init(db: DbOption = None) -> None:
         "created" if before is None else ("already at" if before == after else f"upgraded from {before} to")
     )
     err.print(f"database {describe(engine)}: {verb} schema {after}")
+    with Progress(
+        TextColumn("report rollups"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, transient=True, disable=not err.is_terminal,
+    ) as bar:  # fmt: skip
+        task = bar.add_task("days", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        days = (rollups.rebuild if rebuild_rollups else rollups.refresh)(engine, advance)
+    if days:
+        err.print(f"report rollups: {days} day(s) recomputed")
 
 
 @app.command()

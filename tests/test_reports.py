@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from store import rollups
 from store.db import make_engine
 from store.reports import ReportError, get_report, list_reports, run_report
+from store.types import utcnow
 from tests.conftest import rnk
 from tests.test_views_parity import _write
 
@@ -169,3 +170,18 @@ def test_rnk_report_in_every_format(tmp_path: Path, sqlite_engine: Engine) -> No
     assert refused.returncode == 2 and "takes no parameter" in refused.stderr
     unknown = rnk("report", "nonsense", "--db", db)
     assert unknown.returncode == 2 and "available: articles-per-day" in unknown.stderr
+
+
+def test_rnk_init_brings_the_rollups_up_to_date(sqlite_engine: Engine) -> None:
+    db = str(sqlite_engine.url)
+    rollups.refresh(sqlite_engine)
+    with sqlite_engine.begin() as connection:  # as after an upgrade that adds the rollups
+        connection.execute(sa.text("DELETE FROM coverage_cell"))
+        connection.execute(sa.text("INSERT INTO rollup_dirty (day) VALUES ('2024-06-19')"))
+    refreshed = rnk("init", "--db", db)
+    assert refreshed.returncode == 0 and "report rollups: 1 day(s) recomputed" in refreshed.stderr
+    assert run_report(sqlite_engine, "coverage-daily", WINDOW, refresh=False)[1]
+    rebuilt = rnk("init", "--db", db, "--rebuild-rollups")
+    days = {row[0] for row in run_report(sqlite_engine, "articles-per-day", {})[1]} | {utcnow().date().isoformat()}
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert f"report rollups: {len(days)} day(s) recomputed" in rebuilt.stderr  # articles' days, runs' day

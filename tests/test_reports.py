@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 
 from store import rollups
 from store.db import make_engine
+from store.migrate import head_revision, upgrade
 from store.reports import ReportError, get_report, list_reports, run_report
 from store.types import utcnow
 from tests.conftest import rnk
@@ -185,3 +186,12 @@ def test_rnk_init_brings_the_rollups_up_to_date(sqlite_engine: Engine) -> None:
     days = {row[0] for row in run_report(sqlite_engine, "articles-per-day", {})[1]} | {utcnow().date().isoformat()}
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert f"report rollups: {len(days)} day(s) recomputed" in rebuilt.stderr  # articles' days, runs' day
+
+
+def test_a_database_behind_the_schema_is_told_to_upgrade(tmp_path: Path) -> None:
+    old = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(old, "0007")  # before the rollups
+    with pytest.raises(ReportError, match=rf"is at schema 0007; reports need {head_revision()}: run `rnk init`"):
+        run_report(old, "coverage-daily")
+    result = rnk("report", "coverage-daily", "--db", str(old.url))
+    assert result.returncode == 2 and "run `rnk init`" in result.stderr

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from sqlalchemy.engine import Engine
 
 from store import rollups
 from store.events import CAMEO
+from store.migrate import current_revision, head_revision
 
 REPORTS_DIR = Path(__file__).parent
 _HEADER = re.compile(r"^--\s*(title|description|param):\s*(.*)$")
@@ -136,6 +138,11 @@ def plain(value: Any) -> Any:
     return value
 
 
+@cache
+def _head() -> str:
+    return head_revision()
+
+
 def run_report(
     engine: Engine, name: str, values: dict[str, Any] | None = None, refresh: bool = True
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
@@ -144,6 +151,10 @@ def run_report(
     not write to is read as it is."""
     report = get_report(name)
     params = report.bind(values or {})
+    at, needed = current_revision(engine), _head()
+    if at != needed:
+        state = "has no rnk schema" if at is None else f"is at schema {at}"
+        raise ReportError(f"the database {state}; reports need {needed}: run `rnk init` on it first")
     if refresh:
         try:
             rollups.refresh(engine)

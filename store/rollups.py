@@ -39,15 +39,27 @@ def iso_week(day: str) -> str:
     return f"{year}-W{week:02d}"
 
 
-def _mark_select(connection: sa.Connection, select_sql: str, params: dict[str, object]) -> None:
+CHUNK = 500
+"""Ids per marking statement: a reprocess forgets hundreds of thousands of stories at once."""
+
+
+def _mark_select(
+    connection: sa.Connection, select_sql: str, params: dict[str, object], expanding: str | None = None
+) -> None:
     """Insert the days a SELECT returns into rollup_dirty, skipping those already marked."""
-    connection.execute(
-        sa.text(
-            f"INSERT INTO rollup_dirty (day) SELECT DISTINCT x.day FROM ({select_sql}) x "
-            "WHERE x.day IS NOT NULL AND NOT EXISTS (SELECT 1 FROM rollup_dirty d WHERE d.day = x.day)"
-        ),
-        params,
+    statement = sa.text(
+        f"INSERT INTO rollup_dirty (day) SELECT DISTINCT x.day FROM ({select_sql}) x "
+        "WHERE x.day IS NOT NULL AND NOT EXISTS (SELECT 1 FROM rollup_dirty d WHERE d.day = x.day)"
     )
+    if expanding is not None:
+        statement = statement.bindparams(sa.bindparam(expanding, expanding=True))
+    connection.execute(statement, params)
+
+
+def _chunks(ids: Iterable[int | None]) -> Iterable[list[int]]:
+    ordered = sorted({i for i in ids if i is not None})
+    for start in range(0, len(ordered), CHUNK):
+        yield ordered[start : start + CHUNK]
 
 
 def mark_days(connection: sa.Connection, days: Iterable[str]) -> None:
@@ -58,22 +70,24 @@ def mark_days(connection: sa.Connection, days: Iterable[str]) -> None:
 
 def mark_stories(connection: sa.Connection, story_ids: Iterable[int]) -> None:
     """Mark every day on which one of these stories has an article."""
-    for story_id in sorted(set(story_ids)):
+    for chunk in _chunks(story_ids):
         _mark_select(
             connection,
-            "SELECT published_day AS day FROM article WHERE story_id = :story",
-            {"story": story_id},
+            "SELECT published_day AS day FROM article WHERE story_id IN :ids",
+            {"ids": chunk},
+            expanding="ids",
         )
 
 
 def mark_events(connection: sa.Connection, event_ids: Iterable[int | None]) -> None:
     """Mark every day on which one of these events has an article."""
-    for event_id in sorted({e for e in event_ids if e is not None}):
+    for chunk in _chunks(event_ids):
         _mark_select(
             connection,
             "SELECT a.published_day AS day FROM event_mention m JOIN article a ON a.story_id = m.story_id "
-            "WHERE m.event_id = :event",
-            {"event": event_id},
+            "WHERE m.event_id IN :ids",
+            {"ids": chunk},
+            expanding="ids",
         )
 
 

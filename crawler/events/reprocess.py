@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 
 from crawler.events.extract import extract_event
 from crawler.events.lexicon import LEXICON_DIR
+from store import rollups
 from store.db import locked_transaction
 from store.dedup import ARTICLE
 from store.events import forget_stories, record_story_event, stories_to_reprocess
@@ -83,4 +84,5 @@ def reprocess(
         if progress:
             progress(min(start + batch_size, len(story_ids)), len(story_ids))
     summary.events = summary.rules.get("opened", 0)
+    rollups.refresh(engine)  # the reports' counts of new events per day follow the new assignment
     return summary

@@ -27,8 +27,9 @@ from crawler.run import RunSummary, crawl_once
 from crawler.settings import user_agent
 from crawler.topic.relevance import score_article
 from crawler.urls import canonical_url
+from jobs.options import DbOption, UsageProblem, engine_for, parse_day
 from store import rollups
-from store.db import DatabaseUrlError, default_database_url, describe, make_engine
+from store.db import DatabaseUrlError, describe
 from store.explain import explain as explain_article
 from store.migrate import current_revision, upgrade
 from store.reports import ReportError, get_report, list_reports, run_report
@@ -43,29 +44,9 @@ app = typer.Typer(
 out = Console(width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True)
 
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Database URL (sqlite:///FILE, postgresql://...) or a file path. "
-        "Default: $RNK_DATABASE_URL, else a SQLite file in your data folder.",
-        show_default=False,
-    ),
-]
 SourcesOption = Annotated[Path, typer.Option("--sources", help="The sources file (TOML).")]
 FormatOption = Annotated[str, typer.Option("--format", help="table, csv, json or markdown.")]
 EXTRACT_MAX_BYTES = 10 * 1024 * 1024
-
-
-class UsageProblem(Exception):
-    """A usage or configuration error: exit status 2."""
-
-
-def _engine(db: str | None) -> Any:
-    try:
-        return make_engine(db or default_database_url())
-    except DatabaseUrlError as exc:
-        raise UsageProblem(str(exc)) from exc
 
 
 def _settings(pairs: Sequence[str]) -> dict[str, Any]:
@@ -129,7 +110,7 @@ def init(
 
     Example: rnk init --db postgresql://postgres@127.0.0.1/rnk
     """
-    engine = _engine(db)
+    engine = engine_for(db)
     before = current_revision(engine)
     upgrade(engine)
     after = current_revision(engine)
@@ -175,7 +156,7 @@ def crawl(
                 f"--source {unknown[0]!r} is not in {sources}; names: {', '.join(s.name for s in specs)}"
             )
         specs = [s for s in specs if s.name in set(source)]
-    engine = _engine(db)
+    engine = engine_for(db)
     upgrade(engine)
     summaries = _crawl_with_progress(engine, specs, _settings(setting or []), quiet)
     _print_summary(summaries)
@@ -281,17 +262,8 @@ def report(
     }
     values = {k: v for k, v in given.items() if v is not None}
     known = get_report(name)
-    columns, rows = run_report(_engine(db), name, values)
+    columns, rows = run_report(engine_for(db), name, values)
     _emit(columns, rows, fmt, known.title)
-
-
-def _day(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise UsageProblem(f"{option} {value!r}: write a day as YYYY-MM-DD") from exc
 
 
 @app.command()
@@ -318,8 +290,8 @@ def events(
         raise UsageProblem(f"--type {type_!r}: use one of {', '.join(CAMEO)}")
     clauses, params = [], {}
     for value, clause, key in (
-        (_day(since, "--since"), "event_date >= :since", "since"),
-        (_day(until, "--until"), "event_date <= :until", "until"),
+        (parse_day(since, "--since"), "event_date >= :since", "since"),
+        (parse_day(until, "--until"), "event_date <= :until", "until"),
         (type_, "event_type = :type", "type"),
         (actor.upper() if actor else None, "(',' || actors || ',') LIKE :actor", "actor"),
     ):
@@ -334,7 +306,7 @@ def events(
         + (" WHERE " + " AND ".join(clauses) if clauses else "")
         + " ORDER BY event_date DESC, event_id DESC LIMIT :limit"
     )
-    with _engine(db).connect() as connection:
+    with engine_for(db).connect() as connection:
         result = connection.execute(sa.text(sql), {**params, "limit": limit})
         columns = list(result.keys())
         rows = [tuple(row) for row in result]
@@ -356,8 +328,8 @@ def reprocess(
 
     from crawler.events.reprocess import reprocess as run_reprocess
 
-    start = _day(since, "--since")
-    engine = _engine(db)
+    start = parse_day(since, "--since")
+    engine = engine_for(db)
     with Progress(
         TextColumn("reprocessing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
     ) as bar:
@@ -421,7 +393,7 @@ def daemon(
     if policy.min_interval > policy.max_interval:
         raise UsageProblem("--min-interval is longer than --max-interval")
     config = DaemonConfig(
-        db_url=str(_engine(db).url.render_as_string(hide_password=False)),
+        db_url=str(engine_for(db).url.render_as_string(hide_password=False)),
         sources_file=sources,
         policy=policy,
         concurrency=concurrency,
@@ -447,7 +419,7 @@ def status(db: DbOption = None, fmt: FormatOption = "table") -> None:
     """
     from jobs.status import read_status
 
-    engine = _engine(db)
+    engine = engine_for(db)
     upgrade(engine)
     report = read_status(engine)
     if fmt == "json":
@@ -487,7 +459,7 @@ def search(
 
     try:
         hits = run_search(
-            _engine(db), query, since=_day(since, "--since"), until=_day(until, "--until"),
+            engine_for(db), query, since=parse_day(since, "--since"), until=parse_day(until, "--until"),
             language=language, source=source, event_type=event_type, limit=limit,
         )  # fmt: skip
     except SearchError as exc:
@@ -530,7 +502,7 @@ def export(
     from store.export import ExportError, check
     from store.export import export as run_export
 
-    engine = _engine(db)
+    engine = engine_for(db)
     try:
         check(what, fmt)
         if str(out_path) == "-":
@@ -554,7 +526,7 @@ def explain(
 
     Example: rnk explain https://example.org/news/kim-putin-summit?utm_source=rss
     """
-    result = explain_article(_engine(db), list(dict.fromkeys([url, canonical_url(url)])))
+    result = explain_article(engine_for(db), list(dict.fromkeys([url, canonical_url(url)])))
     if fmt == "json":
         sys.stdout.write(json.dumps(result.__dict__, ensure_ascii=False, default=str) + "\n")
         return
@@ -688,7 +660,7 @@ def demo(
     target = db or Path(tempfile.mkdtemp(prefix="rnk-demo-")) / "rnk-demo.db"
     if target.exists():
         target.unlink()
-    engine = _engine(str(target))
+    engine = engine_for(str(target))
     upgrade(engine)
     with LocalSiteServer(site) as server:
         err.print(f"serving {site} on {server.base_url}; database {target}")

@@ -16,8 +16,9 @@ from click.testing import Result
 from PIL import Image
 from typer.testing import CliRunner
 
+from jobs.charts import OTHER, stack_series
 from jobs.cli import app, main
-from jobs.pictures import OTHER, REPORT_TABLES, html_table, stack_series
+from jobs.html_report import REPORT_TABLES, html_table
 from store.db import make_engine
 from store.migrate import upgrade
 from store.reports import list_reports

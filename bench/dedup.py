@@ -60,18 +60,14 @@ How it measures, and why:
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gc
 import hashlib
 import multiprocessing.connection
 import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
-import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -80,14 +76,43 @@ from typing import Any
 
 import numpy as np
 
+from bench.common import (
+    add_scaling_arguments,
+    child_reporting,
+    copy_rows,
+    ensure_backgrounds,
+    ensure_pg_database,
+    ensure_sqlite_file,
+    insert_sql,
+    interleaved_rounds,
+    ms_mean,
+    ms_median,
+    ms_median_where,
+    ms_p90,
+    ms_p99,
+    pg_create,
+    pg_drop_indexes_for_load,
+    pg_mark_complete,
+    pg_reset_sequences,
+    pg_restore_indexes,
+    pg_shown,
+    pick_measured_core,
+    print_broken,
+    print_free_disk,
+    remove_caches,
+    run_child,
+    scaling_choices,
+    schema_head,
+    sqlite_bulk_load,
+    sqlite_temporary,
+    target_verdict,
+)
 from bench.gen_pages import OUT
-from bench.ingest import _pin, _run_child, pick_cores
 
 GENERATOR_VERSION = 3
 """Bump when the background data changes, so stale caches are rebuilt."""
 
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
-BACKENDS = ("sqlite", "postgresql")
 TARGET_RATIO = 1.5
 """Median ms/article at 1,000,000 stored over the median at 1,000: at most this."""
 TARGET_SMALL, TARGET_LARGE = 1_000, 1_000_000
@@ -104,7 +129,6 @@ WARMUP = 20
 DEFAULT_PROBES = 300
 DEFAULT_ROUNDS = 3
 PG_PREFIX = "rnk_bench_dedup_"
-DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 LOADED_TABLES = ("story", "article", "article_band", "seen_url")
 ARTICLE_COLUMNS = (
     "id", "url", "canonical_url", "source_id", "domain", "title", "site_name", "text", "text_source",
@@ -313,12 +337,6 @@ def source_specs() -> list[Any]:
     ]
 
 
-def schema_head() -> str:
-    from store.migrate import head_revision
-
-    return head_revision()
-
-
 def article_columns(present: set[str]) -> tuple[list[str], list[int]]:
     """The ARTICLE_COLUMNS the migrated table has, and their positions in a background row."""
     kept = [(i, name) for i, name in enumerate(ARTICLE_COLUMNS) if name in present]
@@ -355,30 +373,21 @@ def build_sqlite(n: int, path: Path) -> None:
     leaves a cache behind. The load runs with every index in place (see the module doc on
     page fill), without journal or fsync (a crash only loses the temporary file) and with
     a 2 GB page cache so the random index inserts are made in memory."""
-    import sqlite3
-
     from store.db import make_engine
     from store.migrate import upgrade
     from store.sources import sync_sources
 
-    temporary = path.with_name(path.name + ".tmp")
-    for stale in (temporary, Path(f"{temporary}-wal"), Path(f"{temporary}-shm")):
-        stale.unlink(missing_ok=True)
+    temporary = sqlite_temporary(path)
     engine = make_engine(f"sqlite:///{temporary}")
     upgrade(engine)
     ids = sync_sources(engine, source_specs())
     engine.dispose()
     source_ids = [ids[spec.name] for spec in source_specs()]
 
-    connection = sqlite3.connect(temporary, isolation_level=None)
-    try:
-        connection.execute("PRAGMA journal_mode=OFF")
-        connection.execute("PRAGMA synchronous=OFF")
-        connection.execute("PRAGMA cache_size=-2000000")
-        connection.execute("PRAGMA foreign_keys=OFF")  # consistent by construction
+    with sqlite_bulk_load(temporary) as connection:
         present = {row[1] for row in connection.execute("PRAGMA table_info(article)")}
         names, positions = article_columns(present)
-        insert_article = f"INSERT INTO article ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+        insert_article = insert_sql("article", names)
         for chunk in background(n, source_ids):
             connection.execute("BEGIN")
             connection.executemany("INSERT INTO story (id, created_at) VALUES (?, ?)", chunk.stories)
@@ -390,72 +399,15 @@ def build_sqlite(n: int, path: Path) -> None:
             )
             connection.execute("COMMIT")
         connection.execute("ANALYZE")
-        connection.execute("PRAGMA journal_mode=WAL")
-    finally:
-        connection.close()
     temporary.rename(path)
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------------
 
 
-def pg_url(base: str, database: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    from store.db import normalize_url
-
-    return make_url(normalize_url(base)).set(database=database).render_as_string(hide_password=False)
-
-
 def pg_marker(n: int) -> str:
     """Set as the database's comment when its build completed; anything else means rebuild."""
     return f"rnk bench dedup: n={n} generator={GENERATOR_VERSION} schema={schema_head()} complete"
-
-
-@contextlib.contextmanager
-def pg_admin(base: str) -> Iterator[Any]:
-    """An autocommit connection to the maintenance database (CREATE/DROP DATABASE)."""
-    from store.db import make_engine
-
-    engine = make_engine(base, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as connection:
-            yield connection
-    finally:
-        engine.dispose()
-
-
-def pg_database_state(base: str, name: str) -> str | None:
-    """The comment of database `name`, '' when it has none, None when it does not exist."""
-    import sqlalchemy as sa
-
-    with pg_admin(base) as admin:
-        row = admin.execute(
-            sa.text("SELECT coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database "
-                    "WHERE datname = :n"),
-            {"n": name},
-        ).first()  # fmt: skip
-    return None if row is None else str(row[0])
-
-
-def pg_drop(base: str, name: str) -> None:
-    import sqlalchemy as sa
-
-    with pg_admin(base) as admin:
-        admin.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
-def _pg_index_state(cursor: Any) -> list[tuple[Any, ...]]:
-    cursor.execute(
-        "SELECT c.relname, i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid), "
-        "       con.conname, pg_get_constraintdef(con.oid), "
-        "       EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = i.indexrelid) "
-        "FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid "
-        "LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.contype IN ('p', 'u') "
-        "WHERE c.relname = ANY(%s) AND c.relnamespace = 'public'::regnamespace ORDER BY 2",
-        (list(LOADED_TABLES),),
-    )
-    return [tuple(row) for row in cursor.fetchall()]
 
 
 def build_postgres(n: int, base: str, name: str) -> None:
@@ -465,16 +417,11 @@ def build_postgres(n: int, base: str, name: str) -> None:
     their catalog definitions (constraints as constraints), then compared; foreign-key
     triggers are skipped during the load (session_replication_role, as pg_restore does)
     since the rows are consistent by construction. The comment set last marks it complete."""
-    import sqlalchemy as sa
-
     from store.db import make_engine
     from store.migrate import upgrade
     from store.sources import sync_sources
 
-    pg_drop(base, name)
-    with pg_admin(base) as admin:
-        admin.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(pg_url(base, name))
+    engine = make_engine(pg_create(base, name))
     try:
         upgrade(engine)
         ids = sync_sources(engine, source_specs())
@@ -483,57 +430,23 @@ def build_postgres(n: int, base: str, name: str) -> None:
         try:
             psycopg_connection: Any = raw.driver_connection
             with psycopg_connection.cursor() as cursor:
-                before = _pg_index_state(cursor)
-                cursor.execute("SET maintenance_work_mem = '1GB'")
-                cursor.execute("SAVEPOINT replica")
-                try:  # superuser only; without it the load just checks every foreign key
-                    cursor.execute("SET session_replication_role = replica")
-                except Exception:
-                    cursor.execute("ROLLBACK TO SAVEPOINT replica")
-                cursor.execute("RELEASE SAVEPOINT replica")
-                dropped = [row for row in before if not row[5]]
-                for table, index, _definition, constraint, _con_def, _fk in dropped:
-                    if constraint:
-                        cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{constraint}"')
-                    else:
-                        cursor.execute(f"DROP INDEX {index}")
+                before, dropped = pg_drop_indexes_for_load(cursor, LOADED_TABLES)
                 psycopg_connection.commit()
                 cursor.execute(
                     "SELECT column_name FROM information_schema.columns "
                     "WHERE table_schema = 'public' AND table_name = 'article'"
                 )
                 names, positions = article_columns({row[0] for row in cursor.fetchall()})
-                columns = ", ".join(names)
                 for chunk in background(n, source_ids):
-                    with cursor.copy("COPY story (id, created_at) FROM STDIN") as copy:
-                        for row in chunk.stories:
-                            copy.write_row(row)
-                    with cursor.copy(f"COPY article ({columns}) FROM STDIN") as copy:
-                        for row in project(chunk.articles, positions):
-                            copy.write_row(row)
-                    with cursor.copy("COPY article_band (band, article_id) FROM STDIN") as copy:
-                        for band_row in chunk.bands:
-                            copy.write_row(band_row)
-                    seen_copy = "COPY seen_url (url, source_id, outcome, first_seen_at) FROM STDIN"
-                    with cursor.copy(seen_copy) as copy:
-                        for row in chunk.seen:
-                            copy.write_row(row)
-                    psycopg_connection.commit()
-                for table, _index, definition, constraint, constraint_def, _fk in dropped:
-                    if constraint:
-                        cursor.execute(
-                            f'ALTER TABLE "{table}" ADD CONSTRAINT "{constraint}" {constraint_def}'
-                        )
-                    else:
-                        cursor.execute(definition)
-                cursor.execute("SET session_replication_role = DEFAULT")
-                if _pg_index_state(cursor) != before:
-                    raise RuntimeError("the recreated indexes differ from the migration's")
-                for table in ("article", "story"):
-                    cursor.execute(
-                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                        f"(SELECT coalesce(max(id), 1) FROM {table}))"
+                    copy_rows(cursor, "story", ("id", "created_at"), chunk.stories)
+                    copy_rows(cursor, "article", names, project(chunk.articles, positions))
+                    copy_rows(cursor, "article_band", ("band", "article_id"), chunk.bands)
+                    copy_rows(
+                        cursor, "seen_url", ("url", "source_id", "outcome", "first_seen_at"), chunk.seen
                     )
+                    psycopg_connection.commit()
+                pg_restore_indexes(cursor, LOADED_TABLES, before, dropped)
+                pg_reset_sequences(cursor, ("article", "story"))
                 psycopg_connection.commit()
                 psycopg_connection.autocommit = True
                 cursor.execute("VACUUM (ANALYZE)")
@@ -542,99 +455,25 @@ def build_postgres(n: int, base: str, name: str) -> None:
             raw.close()
     finally:
         engine.dispose()
-    with pg_admin(base) as admin:
-        admin.execute(sa.text(f"COMMENT ON DATABASE \"{name}\" IS '{pg_marker(n)}'"))
-
-
-@contextlib.contextmanager
-def pg_copy(base: str, template: str) -> Iterator[str]:
-    """A throwaway database copied from `template` (file copy: fast for big ones); yields its URL.
-
-    CREATE DATABASE fails while anything (autovacuum, say) is connected to the template, so
-    it is retried for a while."""
-    import sqlalchemy as sa
-
-    name = f"{template}_probe"
-    pg_drop(base, name)
-    with pg_admin(base) as admin:
-        version = int(admin.execute(sa.text("SHOW server_version_num")).scalar_one())
-        strategy = " STRATEGY FILE_COPY" if version >= 150000 else ""
-        for attempt in range(30):
-            try:
-                admin.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"{strategy}'))
-                break
-            except sa.exc.DBAPIError:  # "source database ... is being accessed by other users"
-                if attempt == 29:
-                    raise
-                time.sleep(2)
-    try:
-        yield pg_url(base, name)
-    finally:
-        pg_drop(base, name)
+    pg_mark_complete(base, name, pg_marker(n))
 
 
 # --- building -----------------------------------------------------------------------------------
 
 
-def _size_text(size: int) -> str:
-    return f"{size / 1e9:.2f} GB" if size >= 1e9 else f"{size / 1e6:.0f} MB"
-
-
 def ensure_sqlite(n: int, rebuild: bool) -> Path:
-    path = sqlite_path(n)
-    if rebuild:
-        path.unlink(missing_ok=True)
-    if path.exists():
-        print(f"sqlite     N={n:>9,}: cached {path.name} ({_size_text(path.stat().st_size)})", flush=True)
-        return path
-    for stale in path.parent.glob(f"dedup-{n}-*.db*"):  # other versions, their -wal/-shm, .tmp
-        stale.unlink()
-    started = time.perf_counter()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    build_sqlite(n, path)
-    seconds = time.perf_counter() - started
-    print(
-        f"sqlite     N={n:>9,}: built in {seconds:7.1f} s ({_size_text(path.stat().st_size)}) -> {path}",
-        flush=True,
-    )
-    return path
+    stale = f"dedup-{n}-*.db*"  # other versions, their -wal/-shm, .tmp
+    return ensure_sqlite_file(n, sqlite_path(n), stale, rebuild, lambda path: build_sqlite(n, path))
 
 
 def ensure_postgres(n: int, base: str, rebuild: bool) -> str:
-    import sqlalchemy as sa
-
     name = f"{PG_PREFIX}{n}"
-    if not rebuild and pg_database_state(base, name) == pg_marker(n):
-        how = "cached"
-        seconds = None
-    else:
-        started = time.perf_counter()
-        build_postgres(n, base, name)
-        how, seconds = "built", time.perf_counter() - started
-    with pg_admin(base) as admin:
-        size = int(admin.execute(sa.text("SELECT pg_database_size(:n)"), {"n": name}).scalar_one())
-    timing = f"in {seconds:7.1f} s " if seconds is not None else ""
-    print(f"postgresql N={n:>9,}: {how} {timing}({_size_text(size)}) -> database {name}", flush=True)
-    return name
+    return ensure_pg_database(n, base, name, pg_marker(n), rebuild, lambda: build_postgres(n, base, name))
 
 
 def clean(backends: list[str], base: str) -> None:
     """Remove every cached background database (all sizes, all generator versions)."""
-    import sqlalchemy as sa
-
-    if "sqlite" in backends:
-        for path in sorted(OUT.glob("dedup-*.db*")):
-            path.unlink()
-            print(f"removed {path}")
-    if "postgresql" in backends:
-        with pg_admin(base) as admin:
-            names = admin.execute(
-                sa.text("SELECT datname FROM pg_database WHERE datname LIKE :p ORDER BY 1"),
-                {"p": PG_PREFIX.replace("_", r"\_") + "%"},
-            ).scalars().all()  # fmt: skip
-        for name in names:
-            pg_drop(base, name)
-            print(f"dropped database {name}")
+    remove_caches(backends, base, "dedup-*.db*", PG_PREFIX)
 
 
 # --- probes -------------------------------------------------------------------------------------
@@ -715,8 +554,7 @@ def _measure_child(
 ) -> None:
     """Store WARMUP + `probes` probes into the database at `url` through store_article,
     timing each call; send the timings and any wrong outcome back."""
-    try:
-        _pin(core)
+    with child_reporting(conn, core):
         code = store_code_digest()
         import sqlalchemy as sa
 
@@ -775,19 +613,6 @@ def _measure_child(
             wrong.append(f"{after - before} articles added, expected {stored_rows}")
         engine.dispose()
         conn.send({"times": times, "kinds": kinds, "wrong": wrong, "code": code})
-    except BaseException:
-        conn.send({"error": traceback.format_exc()})
-    finally:
-        conn.close()
-
-
-@contextlib.contextmanager
-def sqlite_copy(path: Path) -> Iterator[str]:
-    """A throwaway copy of the cached file next to it (same disk, not a RAM /tmp); yields its URL."""
-    with tempfile.TemporaryDirectory(prefix="dedup-probe-", dir=path.parent) as tmp:
-        target = Path(tmp) / "probe.db"
-        shutil.copyfile(path, target)
-        yield f"sqlite:///{target}"
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -805,25 +630,24 @@ class Measurement:
 
     @property
     def median_ms(self) -> float:
-        return 1000.0 * statistics.median(self.times)
+        return ms_median(self.times)
 
     @property
     def p90_ms(self) -> float:
-        return 1000.0 * statistics.quantiles(self.times, n=10)[8]
+        return ms_p90(self.times)
 
     @property
     def p99_ms(self) -> float:
-        return 1000.0 * statistics.quantiles(self.times, n=100)[98]
+        return ms_p99(self.times)
 
     @property
     def mean_ms(self) -> float:
         """What throughput sees: the rare long calls (an SQLite commit that runs a WAL
         checkpoint, say) count in full here and not at all in the median."""
-        return 1000.0 * statistics.fmean(self.times)
+        return ms_mean(self.times)
 
     def kind_median_ms(self, kind: str) -> float:
-        picked = [t for t, k in zip(self.times, self.kinds, strict=True) if k == kind]
-        return 1000.0 * statistics.median(picked) if picked else float("nan")
+        return ms_median_where(self.times, self.kinds, kind)
 
 
 def print_results(rows: list[Measurement], backends: list[str], sizes: list[int]) -> None:
@@ -860,10 +684,7 @@ def print_results(rows: list[Measurement], backends: list[str], sizes: list[int]
             continue
         small, large = min(medians), max(medians)
         ratio, mean_ratio = medians[large] / medians[small], means[large] / means[small]
-        if (small, large) == (TARGET_SMALL, TARGET_LARGE):
-            judged = f"target <= {TARGET_RATIO:.1f}x: {'met' if ratio <= TARGET_RATIO else 'NOT met'}"
-        else:
-            judged = f"the target compares {TARGET_LARGE:,} with {TARGET_SMALL:,}: not judged"
+        judged = target_verdict(small, large, ratio, (TARGET_SMALL, TARGET_LARGE, TARGET_RATIO))
         line = f"{backend}: median {large:,} / {small:,} stored = {ratio:.2f}x ({judged}); "
         line += f"mean {mean_ratio:.2f}x"
         if mean_ratio > TARGET_RATIO:
@@ -877,50 +698,24 @@ def print_results(rows: list[Measurement], backends: list[str], sizes: list[int]
 # --- command ------------------------------------------------------------------------------------
 
 
-def _csv(text: str) -> list[str]:
-    return [part.strip() for part in text.split(",") if part.strip()]
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    default_sizes = ",".join(str(n) for n in SIZES)
-    parser.add_argument("--sizes", default=default_sizes, help=f"articles already stored ({default_sizes})")
-    parser.add_argument("--backends", default=",".join(BACKENDS), help="sqlite,postgresql (both)")
-    parser.add_argument("--rounds", type=int, default=DEFAULT_ROUNDS, help="interleaved rounds (3)")
-    parser.add_argument(
-        "--probes",
-        type=int,
-        default=DEFAULT_PROBES,
-        help=f"measured store_article calls per measurement, after {WARMUP} warm-up calls (300)",
-    )
-    parser.add_argument("--rebuild", action="store_true", help="rebuild the background databases first")
-    parser.add_argument(
-        "--clean", action="store_true", help="remove the cached background databases (all sizes) and exit"
-    )
-    parser.add_argument(
-        "--postgres-url",
-        default=os.environ.get("RNK_BENCH_POSTGRES_URL")
-        or os.environ.get("RNK_TEST_POSTGRES_URL")
-        or DEFAULT_POSTGRES_URL,
-        help="server and maintenance database for rnk_bench_dedup_* (env RNK_BENCH_POSTGRES_URL, "
-        f"RNK_TEST_POSTGRES_URL, else {DEFAULT_POSTGRES_URL})",
+    add_scaling_arguments(
+        parser,
+        sizes=SIZES,
+        sizes_help="articles already stored",
+        probes=DEFAULT_PROBES,
+        probes_help=f"measured store_article calls per measurement, after {WARMUP} warm-up calls (300)",
+        rounds=DEFAULT_ROUNDS,
+        databases="rnk_bench_dedup_*",
     )
 
 
 def run(args: argparse.Namespace) -> int:
     """Build (or reuse) the backgrounds, run the rounds, print the figures; 1 only if broken."""
-    try:
-        sizes = sorted({int(part.replace("_", "")) for part in _csv(args.sizes)})
-    except ValueError:
-        sizes = []
-    backends = [b for b in BACKENDS if b in _csv(args.backends)]
-    unknown = set(_csv(args.backends)) - set(BACKENDS)
-    if not sizes or min(sizes) < 1 or not backends or unknown or args.rounds < 1 or args.probes < 10:
-        print(
-            "--sizes takes positive integers (1000,10000), --backends sqlite and/or postgresql, "
-            "--rounds >= 1, --probes >= 10",
-            file=sys.stderr,
-        )
+    chosen = scaling_choices(args, "1000,10000")
+    if chosen is None:
         return 2
+    sizes, backends = chosen
     base = args.postgres_url
     broken: list[str] = []
     if args.clean:
@@ -935,76 +730,48 @@ def run(args: argparse.Namespace) -> int:
         f"dedup: sizes {', '.join(f'{n:,}' for n in sizes)}; backends {', '.join(backends)}; "
         f"{args.rounds} rounds of {WARMUP} warm-up + {args.probes} probes"
     )
-    core, _ = pick_cores()
-    print(
-        "cores: fewer than 2 available, nothing pinned"
-        if core is None
-        else f"cores: measured processes on core {core} (the PostgreSQL server is not pinned)"
-    )
+    core = pick_measured_core()
     if "postgresql" in backends:
-        from store.db import make_engine
-
-        print(f"postgresql: {make_engine(base).url.render_as_string(hide_password=True)}")
+        print(f"postgresql: {pg_shown(base)}")
     code = store_code_digest()
     print(f"store code: {code} (SHA-256 of store/**/*.py); schema head {schema_head()}")
-    free = shutil.disk_usage(OUT.parent).free
-    print(f"disk: {_size_text(free)} free under {OUT.parent}", flush=True)
+    print_free_disk()
 
-    targets: dict[tuple[str, int], Any] = {}
-    for backend in backends:
-        for n in sizes:
-            try:
-                if backend == "sqlite":
-                    targets[backend, n] = ensure_sqlite(n, args.rebuild)
-                else:
-                    targets[backend, n] = ensure_postgres(n, base, args.rebuild)
-            except Exception:
-                broken.append(f"{backend} N={n:,}: build failed:\n{traceback.format_exc()}")
-                print(f"{backend:<10} N={n:>9,}: build FAILED (see the end)", flush=True)
+    def ensure(backend: str, n: int) -> Path | str:
+        return (
+            ensure_sqlite(n, args.rebuild) if backend == "sqlite" else ensure_postgres(n, base, args.rebuild)
+        )
+
+    def measure(url: str, n: int) -> dict[str, Any]:
+        return run_child(_measure_child, url, core, args.probes, n)
+
+    targets = ensure_backgrounds(backends, sizes, ensure, broken)
 
     rows: list[Measurement] = []
     measured_code = ""
     expected_total = WARMUP + args.probes
-    for round_ in range(1, args.rounds + 1):
-        for n in sizes:
-            for backend in backends:
-                if (backend, n) not in targets:
-                    continue
-                try:
-                    copy = (
-                        sqlite_copy(targets[backend, n])
-                        if backend == "sqlite"
-                        else pg_copy(base, targets[backend, n])
-                    )
-                    with copy as url:
-                        result = _run_child(_measure_child, url, core, args.probes, n)
-                except Exception:
-                    result = {"error": traceback.format_exc()}
-                label = f"round {round_} {backend:<10} N={n:>9,}"
-                if "error" in result:
-                    broken.append(f"{label}: {result['error']}")
-                    print(f"{label}: FAILED (see the end)", flush=True)
-                    continue
-                if result["wrong"]:
-                    broken += [f"{label}: {problem}" for problem in result["wrong"]]
-                measured_code = measured_code or result["code"]
-                if result["code"] != measured_code:
-                    broken.append(
-                        f"{label}: store/ changed between measurements ({measured_code} -> {result['code']})"
-                    )
-                if len(result["times"]) != expected_total - WARMUP:
-                    broken.append(f"{label}: {len(result['times'])} timings, expected {args.probes}")
-                    continue
-                m = Measurement(backend, n, round_, result["times"], result["kinds"])
-                rows.append(m)
-                flag = f"  {len(result['wrong'])} WRONG OUTCOMES" if result["wrong"] else ""
-                print(
-                    f"{label}: median {m.median_ms:6.2f} ms, p90 {m.p90_ms:6.2f} ms, "
-                    f"p99 {m.p99_ms:6.2f} ms, mean {m.mean_ms:6.2f} ms "
-                    f"(new {m.kind_median_ms('new'):.2f}, copy {m.kind_median_ms('copy'):.2f}, "
-                    f"dup {m.kind_median_ms('dup'):.2f}); load {os.getloadavg()[0]:.1f}{flag}",
-                    flush=True,
-                )
+    rounds = interleaved_rounds(args.rounds, sizes, backends, targets, base, "dedup-probe-", measure, broken)
+    for round_, backend, n, label, result in rounds:
+        if result["wrong"]:
+            broken += [f"{label}: {problem}" for problem in result["wrong"]]
+        measured_code = measured_code or result["code"]
+        if result["code"] != measured_code:
+            broken.append(
+                f"{label}: store/ changed between measurements ({measured_code} -> {result['code']})"
+            )
+        if len(result["times"]) != expected_total - WARMUP:
+            broken.append(f"{label}: {len(result['times'])} timings, expected {args.probes}")
+            continue
+        m = Measurement(backend, n, round_, result["times"], result["kinds"])
+        rows.append(m)
+        flag = f"  {len(result['wrong'])} WRONG OUTCOMES" if result["wrong"] else ""
+        print(
+            f"{label}: median {m.median_ms:6.2f} ms, p90 {m.p90_ms:6.2f} ms, "
+            f"p99 {m.p99_ms:6.2f} ms, mean {m.mean_ms:6.2f} ms "
+            f"(new {m.kind_median_ms('new'):.2f}, copy {m.kind_median_ms('copy'):.2f}, "
+            f"dup {m.kind_median_ms('dup'):.2f}); load {os.getloadavg()[0]:.1f}{flag}",
+            flush=True,
+        )
     if rows:
         print_results(rows, backends, sizes)
         print(f"store code measured: {measured_code}")
@@ -1014,10 +781,6 @@ def run(args: argparse.Namespace) -> int:
                 "migrations (schema head in their cache key): --rebuild if a migration was edited in place"
             )
     if broken:
-        print("\nBROKEN: the figures above cannot be trusted:", file=sys.stderr)
-        for problem in broken[:40]:
-            print(f"  {problem}", file=sys.stderr)
-        if len(broken) > 40:
-            print(f"  ... and {len(broken) - 40} more", file=sys.stderr)
+        print_broken(broken)
         return 1
     return 0

@@ -61,17 +61,13 @@ How it measures, and why:
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gc
 import multiprocessing.connection
 import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
-import traceback
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -79,15 +75,37 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.dedup import _csv, _size_text, pg_admin, pg_copy, pg_database_state, pg_drop, pg_url, schema_head
+from bench.common import (
+    add_scaling_arguments,
+    child_reporting,
+    ensure_backgrounds,
+    ensure_pg_database,
+    ensure_sqlite_file,
+    interleaved_rounds,
+    ms_mean,
+    ms_median,
+    ms_median_where,
+    ms_p90,
+    pg_create,
+    pg_mark_complete,
+    pg_reachable,
+    pg_shown,
+    pick_measured_core,
+    print_broken,
+    remove_caches,
+    run_child,
+    scaling_choices,
+    schema_head,
+    sqlite_finishing,
+    sqlite_temporary,
+    target_verdict,
+)
 from bench.gen_pages import OUT
-from bench.ingest import _pin, _run_child, pick_cores
 
 GENERATOR_VERSION = 1
 """Bump when the background data changes, so stale caches are rebuilt."""
 
 SIZES = (1_000, 100_000)
-BACKENDS = ("sqlite", "postgresql")
 TARGET_RATIO = 1.5
 """Median ms/story at 100,000 events stored over the median at 1,000: at most this."""
 TARGET_SMALL, TARGET_LARGE = 1_000, 100_000
@@ -100,7 +118,6 @@ WARMUP = 20
 DEFAULT_PROBES = 200
 DEFAULT_ROUNDS = 3
 PG_PREFIX = "rnk_bench_events_"
-DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 DECISIONS = ("opened", "joined", "none")
 
 TYPES = (
@@ -212,14 +229,10 @@ def sqlite_path(n: int) -> Path:
 
 def build_sqlite(n: int, path: Path) -> None:
     """Create the file at `path` (under a temporary name, renamed when complete)."""
-    import sqlite3
-
     from store.db import make_engine
     from store.migrate import upgrade
 
-    temporary = path.with_name(path.name + ".tmp")
-    for stale in (temporary, Path(f"{temporary}-wal"), Path(f"{temporary}-shm")):
-        stale.unlink(missing_ok=True)
+    temporary = sqlite_temporary(path)
     engine = make_engine(f"sqlite:///{temporary}")
     try:
         upgrade(engine)
@@ -228,44 +241,13 @@ def build_sqlite(n: int, path: Path) -> None:
             raise RuntimeError(f"background rows {count_rows(engine)}, expected {n} of each")
     finally:
         engine.dispose()
-    connection = sqlite3.connect(temporary, isolation_level=None)
-    try:
+    with sqlite_finishing(temporary, path) as connection:
         connection.execute("ANALYZE")
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        connection.close()  # the last connection: the WAL is folded in and removed
-    for extra in (Path(f"{temporary}-wal"), Path(f"{temporary}-shm")):
-        extra.unlink(missing_ok=True)
-    temporary.rename(path)
 
 
 def ensure_sqlite(n: int, rebuild: bool) -> Path:
-    path = sqlite_path(n)
-    if rebuild:
-        path.unlink(missing_ok=True)
-    if path.exists():
-        print(f"sqlite     N={n:>9,}: cached {path.name} ({_size_text(path.stat().st_size)})", flush=True)
-        return path
-    for stale in path.parent.glob(f"events-{n}-*.db*"):  # other versions, their -wal/-shm, .tmp
-        stale.unlink()
-    started = time.perf_counter()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    build_sqlite(n, path)
-    seconds = time.perf_counter() - started
-    print(
-        f"sqlite     N={n:>9,}: built in {seconds:7.1f} s ({_size_text(path.stat().st_size)}) -> {path}",
-        flush=True,
-    )
-    return path
-
-
-@contextlib.contextmanager
-def sqlite_copy(path: Path) -> Iterator[str]:
-    """A throwaway copy of the cached file next to it (same disk); yields its URL."""
-    with tempfile.TemporaryDirectory(prefix="events-probe-", dir=path.parent) as tmp:
-        target = Path(tmp) / "probe.db"
-        shutil.copyfile(path, target)
-        yield f"sqlite:///{target}"
+    stale = f"events-{n}-*.db*"  # other versions, their -wal/-shm, .tmp
+    return ensure_sqlite_file(n, sqlite_path(n), stale, rebuild, lambda path: build_sqlite(n, path))
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------------
@@ -276,18 +258,6 @@ def pg_marker(n: int) -> str:
     return f"rnk bench events: n={n} generator={GENERATOR_VERSION} schema={schema_head()} complete"
 
 
-def pg_reachable(base: str) -> str | None:
-    """None when the server answers, else why not (one line)."""
-    import sqlalchemy as sa
-
-    try:
-        with pg_admin(base) as admin:
-            admin.execute(sa.text("SELECT 1"))
-    except Exception as exc:
-        return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return None
-
-
 def build_postgres(n: int, base: str, name: str) -> None:
     """Create database `name` from scratch: migrations, the background, VACUUM (ANALYZE);
     the comment set last marks it complete."""
@@ -296,10 +266,7 @@ def build_postgres(n: int, base: str, name: str) -> None:
     from store.db import make_engine
     from store.migrate import upgrade
 
-    pg_drop(base, name)
-    with pg_admin(base) as admin:
-        admin.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(pg_url(base, name))
+    engine = make_engine(pg_create(base, name))
     try:
         upgrade(engine)
         load_background(engine, n)
@@ -313,44 +280,17 @@ def build_postgres(n: int, base: str, name: str) -> None:
             connection.execute(sa.text("VACUUM (ANALYZE)"))
     finally:
         engine.dispose()
-    with pg_admin(base) as admin:
-        admin.execute(sa.text(f"COMMENT ON DATABASE \"{name}\" IS '{pg_marker(n)}'"))
+    pg_mark_complete(base, name, pg_marker(n))
 
 
 def ensure_postgres(n: int, base: str, rebuild: bool) -> str:
-    import sqlalchemy as sa
-
     name = f"{PG_PREFIX}{n}"
-    if not rebuild and pg_database_state(base, name) == pg_marker(n):
-        how, seconds = "cached", None
-    else:
-        started = time.perf_counter()
-        build_postgres(n, base, name)
-        how, seconds = "built", time.perf_counter() - started
-    with pg_admin(base) as admin:
-        size = int(admin.execute(sa.text("SELECT pg_database_size(:n)"), {"n": name}).scalar_one())
-    timing = f"in {seconds:7.1f} s " if seconds is not None else ""
-    print(f"postgresql N={n:>9,}: {how} {timing}({_size_text(size)}) -> database {name}", flush=True)
-    return name
+    return ensure_pg_database(n, base, name, pg_marker(n), rebuild, lambda: build_postgres(n, base, name))
 
 
 def clean(backends: list[str], base: str) -> None:
     """Remove every cached background database (all sizes, all generator versions)."""
-    import sqlalchemy as sa
-
-    if "sqlite" in backends:
-        for path in sorted(OUT.glob("events-*.db*")):
-            path.unlink()
-            print(f"removed {path}")
-    if "postgresql" in backends:
-        with pg_admin(base) as admin:
-            names = admin.execute(
-                sa.text("SELECT datname FROM pg_database WHERE datname LIKE :p ORDER BY 1"),
-                {"p": PG_PREFIX.replace("_", r"\_") + "%"},
-            ).scalars().all()  # fmt: skip
-        for name in names:
-            pg_drop(base, name)
-            print(f"dropped database {name}")
+    remove_caches(backends, base, "events-*.db*", PG_PREFIX)
 
 
 # --- probes -------------------------------------------------------------------------------------
@@ -675,8 +615,7 @@ def _measure_child(
 ) -> None:
     """Extract and assign WARMUP + `probes` probes on the database at `url`, timing each part;
     send the timings, decisions and any problem back."""
-    try:
-        _pin(core)
+    with child_reporting(conn, core):
         import sqlalchemy as sa
 
         from crawler.events.extract import extract_event
@@ -747,10 +686,6 @@ def _measure_child(
                 "candidates": statistics.median(candidates) if candidates else 0.0,
             }
         )  # fmt: skip
-    except BaseException:
-        conn.send({"error": traceback.format_exc()})
-    finally:
-        conn.close()
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -774,27 +709,26 @@ class Measurement:
 
     @property
     def median_ms(self) -> float:
-        return 1000.0 * statistics.median(self.totals)
+        return ms_median(self.totals)
 
     @property
     def mean_ms(self) -> float:
-        return 1000.0 * statistics.fmean(self.totals)
+        return ms_mean(self.totals)
 
     @property
     def p90_ms(self) -> float:
-        return 1000.0 * statistics.quantiles(self.totals, n=10)[8]
+        return ms_p90(self.totals)
 
     @property
     def extract_ms(self) -> float:
-        return 1000.0 * statistics.median(self.extract)
+        return ms_median(self.extract)
 
     @property
     def assign_ms(self) -> float:
-        return 1000.0 * statistics.median(self.assign)
+        return ms_median(self.assign)
 
     def assign_by_ms(self, rule: str) -> float:
-        picked = [a for a, d in zip(self.assign, self.decisions, strict=True) if d == rule]
-        return 1000.0 * statistics.median(picked) if picked else float("nan")
+        return ms_median_where(self.assign, self.decisions, rule)
 
 
 def print_results(rows: list[Measurement], backends: list[str], sizes: list[int]) -> None:
@@ -838,10 +772,7 @@ def print_results(rows: list[Measurement], backends: list[str], sizes: list[int]
             continue
         small, large = min(medians), max(medians)
         ratio, assign_ratio = medians[large] / medians[small], assigns[large] / assigns[small]
-        if (small, large) == (TARGET_SMALL, TARGET_LARGE):
-            judged = f"target <= {TARGET_RATIO:.1f}x: {'met' if ratio <= TARGET_RATIO else 'NOT met'}"
-        else:
-            judged = f"the target compares {TARGET_LARGE:,} with {TARGET_SMALL:,}: not judged"
+        judged = target_verdict(small, large, ratio, (TARGET_SMALL, TARGET_LARGE, TARGET_RATIO))
         verdicts.append(
             f"{backend}: median {large:,} / {small:,} events stored = {ratio:.2f}x ({judged}); "
             f"assign part alone {assign_ratio:.2f}x"
@@ -855,50 +786,26 @@ def print_results(rows: list[Measurement], backends: list[str], sizes: list[int]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    default_sizes = ",".join(str(n) for n in SIZES)
-    parser.add_argument("--sizes", default=default_sizes, help=f"events already stored ({default_sizes})")
-    parser.add_argument("--backends", default=",".join(BACKENDS), help="sqlite,postgresql (both)")
-    parser.add_argument("--rounds", type=int, default=DEFAULT_ROUNDS, help="interleaved rounds (3)")
-    parser.add_argument(
-        "--probes",
-        type=int,
-        default=DEFAULT_PROBES,
-        help=f"measured stories per measurement, after {WARMUP} warm-up stories ({DEFAULT_PROBES})",
-    )
-    parser.add_argument("--rebuild", action="store_true", help="rebuild the background databases first")
-    parser.add_argument(
-        "--clean", action="store_true", help="remove the cached background databases (all sizes) and exit"
-    )
-    parser.add_argument(
-        "--postgres-url",
-        default=os.environ.get("RNK_BENCH_POSTGRES_URL")
-        or os.environ.get("RNK_TEST_POSTGRES_URL")
-        or DEFAULT_POSTGRES_URL,
-        help="server and maintenance database for rnk_bench_events_* (env RNK_BENCH_POSTGRES_URL, "
-        f"RNK_TEST_POSTGRES_URL, else {DEFAULT_POSTGRES_URL})",
+    add_scaling_arguments(
+        parser,
+        sizes=SIZES,
+        sizes_help="events already stored",
+        probes=DEFAULT_PROBES,
+        probes_help=f"measured stories per measurement, after {WARMUP} warm-up stories ({DEFAULT_PROBES})",
+        rounds=DEFAULT_ROUNDS,
+        databases="rnk_bench_events_*",
     )
 
 
 def run(args: argparse.Namespace) -> int:
     """Build (or reuse) the backgrounds, run the rounds, print the figures; 1 only if broken."""
-    try:
-        sizes = sorted({int(part.replace("_", "")) for part in _csv(args.sizes)})
-    except ValueError:
-        sizes = []
-    backends = [b for b in BACKENDS if b in _csv(args.backends)]
-    unknown = set(_csv(args.backends)) - set(BACKENDS)
-    if not sizes or min(sizes) < 1 or not backends or unknown or args.rounds < 1 or args.probes < 10:
-        print(
-            "--sizes takes positive integers (1000,100000), --backends sqlite and/or postgresql, "
-            "--rounds >= 1, --probes >= 10",
-            file=sys.stderr,
-        )
+    chosen = scaling_choices(args, "1000,100000")
+    if chosen is None:
         return 2
+    sizes, backends = chosen
     base = args.postgres_url
     if "postgresql" in backends:
-        from store.db import make_engine
-
-        shown = make_engine(base).url.render_as_string(hide_password=True)
+        shown = pg_shown(base)
         why = pg_reachable(base)
         if why is not None:
             print(f"postgresql: {shown} unreachable ({why}): skipped")
@@ -919,79 +826,50 @@ def run(args: argparse.Namespace) -> int:
         f"events: sizes {', '.join(f'{n:,}' for n in sizes)}; backends {', '.join(backends)}; "
         f"{args.rounds} rounds of {WARMUP} warm-up + {args.probes} probes"
     )
-    core, _ = pick_cores()
-    print(
-        "cores: fewer than 2 available, nothing pinned"
-        if core is None
-        else f"cores: measured processes on core {core} (the PostgreSQL server is not pinned)"
-    )
+    core = pick_measured_core()
     print(f"schema head {schema_head()}", flush=True)
 
+    def ensure(backend: str, n: int) -> Path | str:
+        return (
+            ensure_sqlite(n, args.rebuild) if backend == "sqlite" else ensure_postgres(n, base, args.rebuild)
+        )
+
+    def measure(url: str, n: int) -> dict[str, Any]:
+        return run_child(_measure_child, url, core, args.probes, n)
+
     broken: list[str] = []
-    targets: dict[tuple[str, int], Any] = {}
-    for backend in backends:
-        for n in sizes:
-            try:
-                if backend == "sqlite":
-                    targets[backend, n] = ensure_sqlite(n, args.rebuild)
-                else:
-                    targets[backend, n] = ensure_postgres(n, base, args.rebuild)
-            except Exception:
-                broken.append(f"{backend} N={n:,}: build failed:\n{traceback.format_exc()}")
-                print(f"{backend:<10} N={n:>9,}: build FAILED (see the end)", flush=True)
+    targets = ensure_backgrounds(backends, sizes, ensure, broken)
 
     rows: list[Measurement] = []
-    for round_ in range(1, args.rounds + 1):
-        for n in sizes:
-            for backend in backends:
-                if (backend, n) not in targets:
-                    continue
-                try:
-                    copy = (
-                        sqlite_copy(targets[backend, n])
-                        if backend == "sqlite"
-                        else pg_copy(base, targets[backend, n])
-                    )
-                    with copy as url:
-                        result = _run_child(_measure_child, url, core, args.probes, n)
-                except Exception:
-                    result = {"error": traceback.format_exc()}
-                label = f"round {round_} {backend:<10} N={n:>9,}"
-                if "error" in result:
-                    broken.append(f"{label}: {result['error']}")
-                    print(f"{label}: FAILED (see the end)", flush=True)
-                    continue
-                broken += [f"{label}: {problem}" for problem in result["wrong"]]
-                if len(result["extract"]) != args.probes:
-                    broken.append(f"{label}: {len(result['extract'])} timings, expected {args.probes}")
-                    continue
-                counts = Counter(result["decisions"])
-                if counts["none"] > args.probes // 2:
-                    broken.append(
-                        f"{label}: {counts['none']} of {args.probes} probes got no event "
-                        f"({result['reasons']}): the lexicons do not read the templates"
-                    )
-                if counts["joined"] == 0:
-                    broken.append(f"{label}: no probe joined an event: the candidate path was not measured")
-                m = Measurement(
-                    backend, n, round_, result["extract"], result["assign"], result["decisions"],
-                    result["candidates"],
-                )  # fmt: skip
-                rows.append(m)
-                print(
-                    f"{label}: median {m.median_ms:6.2f} ms (extract {m.extract_ms:5.2f}, assign "
-                    f"{m.assign_ms:5.2f}), mean {m.mean_ms:6.2f} ms; opened {counts['opened']}, joined "
-                    f"{counts['joined']}, none {counts['none']}; type as written {result['type_ok']}, "
-                    f"date {result['date_ok']} of {args.probes}; load {os.getloadavg()[0]:.1f}",
-                    flush=True,
-                )
+    rounds = interleaved_rounds(args.rounds, sizes, backends, targets, base, "events-probe-", measure, broken)
+    for round_, backend, n, label, result in rounds:
+        broken += [f"{label}: {problem}" for problem in result["wrong"]]
+        if len(result["extract"]) != args.probes:
+            broken.append(f"{label}: {len(result['extract'])} timings, expected {args.probes}")
+            continue
+        counts = Counter(result["decisions"])
+        if counts["none"] > args.probes // 2:
+            broken.append(
+                f"{label}: {counts['none']} of {args.probes} probes got no event "
+                f"({result['reasons']}): the lexicons do not read the templates"
+            )
+        if counts["joined"] == 0:
+            broken.append(f"{label}: no probe joined an event: the candidate path was not measured")
+        m = Measurement(
+            backend, n, round_, result["extract"], result["assign"], result["decisions"],
+            result["candidates"],
+        )  # fmt: skip
+        rows.append(m)
+        print(
+            f"{label}: median {m.median_ms:6.2f} ms (extract {m.extract_ms:5.2f}, assign "
+            f"{m.assign_ms:5.2f}), mean {m.mean_ms:6.2f} ms; opened {counts['opened']}, joined "
+            f"{counts['joined']}, none {counts['none']}; type as written {result['type_ok']}, "
+            f"date {result['date_ok']} of {args.probes}; load {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
     if rows:
         print_results(rows, backends, sizes)
     if broken:
-        print("\nBROKEN: the figures above cannot be trusted:", file=sys.stderr)
-        for problem in broken[:40]:
-            print(f"  {problem}", file=sys.stderr)
-        if len(broken) > 40:
-            print(f"  ... and {len(broken) - 40} more", file=sys.stderr)
+        print_broken(broken)
         return 1
     return 0

@@ -63,9 +63,7 @@ import contextlib
 import hashlib
 import json
 import math
-import os
 import random
-import shutil
 import sys
 import time
 import traceback
@@ -76,7 +74,30 @@ from typing import Any
 
 import numpy as np
 
-from bench.dedup import _csv, _size_text, pg_admin, pg_database_state, pg_drop, pg_url, schema_head
+from bench.common import (
+    BACKENDS,
+    add_postgres_url_argument,
+    copy_rows,
+    ensure_sqlite_file,
+    insert_sql,
+    pg_create,
+    pg_database_state,
+    pg_drop_indexes_for_load,
+    pg_mark_complete,
+    pg_reachable,
+    pg_reset_sequences,
+    pg_restore_indexes,
+    pg_size,
+    pg_url,
+    print_free_disk,
+    remove_caches,
+    schema_head,
+    size_text,
+    split_csv,
+    sqlite_bulk_load,
+    sqlite_finishing,
+    sqlite_temporary,
+)
 from bench.events import NUMBERS, PEOPLE, PLACES, THIRD_COUNTRIES
 from bench.gen_pages import OUT
 
@@ -95,9 +116,7 @@ DAYS = 1096  # 2023-01-01 .. 2025-12-31
 END_SECONDS = DAYS * 86_400
 RUNS_PER_DAY = 4
 CHUNK = 10_000
-BACKENDS = ("sqlite", "postgresql")
 PG_NAME = "rnk_bench_reports"
-DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 EXTRACTOR = "bench-reports"
 
 LANGUAGES = ("en", "ru", "ko", "fr", "de")
@@ -931,6 +950,22 @@ FEED_STATE_UPDATE = (
 )
 
 
+def load_plan_rows(
+    plan: Plan,
+    texts: Texts,
+    source_ids: list[int],
+    put: Callable[[str, tuple[str, ...], list[tuple[Any, ...]]], None],
+) -> None:
+    """Stories, events, their actors, mentions and runs, each table through `put(table, columns,
+    rows)`: the backend's bulk insert."""
+    put("story", STORY_COLUMNS, story_rows(plan))
+    events, actors = event_rows(plan)
+    put("event", EVENT_COLUMNS, events)
+    put("event_actor", ACTOR_COLUMNS, actors)
+    put("event_mention", MENTION_COLUMNS, mention_rows(plan, texts))
+    put("ingest_run", RUN_COLUMNS, run_rows(plan, source_ids))
+
+
 # --- building -----------------------------------------------------------------------------------
 
 
@@ -999,8 +1034,6 @@ def sqlite_path(n: int) -> Path:
 
 def build_sqlite(n: int, path: Path) -> dict[str, float]:
     """Create the file at `path` (see the module doc); built under a temporary name, renamed when complete."""
-    import sqlite3
-
     from store.db import make_engine
     from store.migrate import upgrade
     from store.rollups import rebuild
@@ -1008,9 +1041,7 @@ def build_sqlite(n: int, path: Path) -> dict[str, float]:
 
     clock = Clock("sqlite")
     plan, texts = plan_and_texts(n)
-    temporary = path.with_name(path.name + ".tmp")
-    for stale in (temporary, Path(f"{temporary}-wal"), Path(f"{temporary}-shm")):
-        stale.unlink(missing_ok=True)
+    temporary = sqlite_temporary(path)
     url = f"sqlite:///{temporary}"
     engine = make_engine(url)
     upgrade(engine)
@@ -1018,38 +1049,27 @@ def build_sqlite(n: int, path: Path) -> dict[str, float]:
     engine.dispose()
     source_ids = [ids[s.name] for s in plan.sources]
 
-    connection = sqlite3.connect(temporary, isolation_level=None)
-    try:
-        connection.execute("PRAGMA journal_mode=OFF")
-        connection.execute("PRAGMA synchronous=OFF")
-        connection.execute("PRAGMA cache_size=-2000000")
-        connection.execute("PRAGMA foreign_keys=OFF")  # consistent by construction
+    with sqlite_bulk_load(temporary) as connection:
         (trigger,) = connection.execute(
             "SELECT sql FROM sqlite_master WHERE name = 'article_fts_insert'"
         ).fetchone()
         connection.execute("DROP TRIGGER article_fts_insert")
 
         def insert(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+            sql = insert_sql(table, columns)
             for batch in _batches(rows):
                 connection.execute("BEGIN")
                 connection.executemany(sql, batch)
                 connection.execute("COMMIT")
 
         with clock.step("stories, events, mentions, runs"):
-            insert("story", STORY_COLUMNS, story_rows(plan))
-            events, actors = event_rows(plan)
-            insert("event", EVENT_COLUMNS, events)
-            insert("event_actor", ACTOR_COLUMNS, actors)
-            insert("event_mention", MENTION_COLUMNS, mention_rows(plan, texts))
-            insert("ingest_run", RUN_COLUMNS, run_rows(plan, source_ids))
+            load_plan_rows(plan, texts, source_ids, insert)
             connection.execute("BEGIN")
             connection.executemany(FEED_STATE_UPDATE.format(p="?"), feed_states(plan, source_ids))
             connection.execute("COMMIT")
         with clock.step("articles"):
-            marks = ", ".join("?" * len(ARTICLE_COLUMNS))
-            article_sql = f"INSERT INTO article ({', '.join(ARTICLE_COLUMNS)}) VALUES ({marks})"
-            seen_sql = f"INSERT INTO seen_url ({', '.join(SEEN_COLUMNS)}) VALUES (?, ?, ?, ?)"
+            article_sql = insert_sql("article", ARTICLE_COLUMNS)
+            seen_sql = insert_sql("seen_url", SEEN_COLUMNS)
             report = progress_printer("sqlite", "articles", 100_000)
             for articles, seen in article_chunks(plan, texts, source_ids):
                 connection.execute("BEGIN")
@@ -1062,9 +1082,6 @@ def build_sqlite(n: int, path: Path) -> dict[str, float]:
             connection.execute("INSERT INTO article_fts(article_fts) VALUES ('rebuild')")
         with clock.step("ANALYZE"):
             connection.execute("ANALYZE")
-        connection.execute("PRAGMA journal_mode=WAL")
-    finally:
-        connection.close()
     engine = make_engine(url)
     try:
         with clock.step("rollups (store.rollups.rebuild)"):
@@ -1072,37 +1089,16 @@ def build_sqlite(n: int, path: Path) -> dict[str, float]:
         print(f"  sqlite: {days_done} days refreshed", flush=True)
     finally:
         engine.dispose()
-    connection = sqlite3.connect(temporary, isolation_level=None)
-    try:
-        with clock.step("ANALYZE again"):
-            connection.execute("ANALYZE")
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        connection.close()
-    Path(f"{temporary}-wal").unlink(missing_ok=True)
-    Path(f"{temporary}-shm").unlink(missing_ok=True)
-    temporary.rename(path)
+    with sqlite_finishing(temporary, path) as connection, clock.step("ANALYZE again"):
+        connection.execute("ANALYZE")
     clock.steps["total"] = clock.total()
     return clock.steps
 
 
 def ensure_sqlite(n: int, rebuild: bool = False) -> Path:
-    path = sqlite_path(n)
-    if rebuild:
-        path.unlink(missing_ok=True)
-    if path.exists():
-        print(f"sqlite     N={n:>9,}: cached {path.name} ({_size_text(path.stat().st_size)})", flush=True)
-        return path
-    for stale in path.parent.glob(f"reports-{n}-*.db*"):
-        stale.unlink()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    steps = build_sqlite(n, path)
-    print(
-        f"sqlite     N={n:>9,}: built in {steps['total']:7.1f} s "
-        f"({_size_text(path.stat().st_size)}) -> {path}",
-        flush=True,
+    return ensure_sqlite_file(
+        n, sqlite_path(n), f"reports-{n}-*.db*", rebuild, lambda path: build_sqlite(n, path)["total"]
     )
-    return path
 
 
 LOADED_TABLES = ("story", "article", "event", "event_actor", "event_mention", "ingest_run", "seen_url")
@@ -1116,23 +1112,8 @@ def pg_marker(n: int) -> str:
     return f"rnk bench reports: {cache_key(n)} complete"
 
 
-def _pg_index_state(cursor: Any) -> list[tuple[Any, ...]]:
-    cursor.execute(
-        "SELECT c.relname, i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid), "
-        "       con.conname, pg_get_constraintdef(con.oid), "
-        "       EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = i.indexrelid) "
-        "FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid "
-        "LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.contype IN ('p', 'u') "
-        "WHERE c.relname = ANY(%s) AND c.relnamespace = 'public'::regnamespace ORDER BY 2",
-        (list(LOADED_TABLES),),
-    )
-    return [tuple(row) for row in cursor.fetchall()]
-
-
 def build_postgres(n: int, base: str, name: str) -> dict[str, float]:
     """Create database `name` from scratch (see the module doc); the comment set last marks it complete."""
-    import sqlalchemy as sa
-
     from store.db import make_engine
     from store.migrate import upgrade
     from store.rollups import rebuild
@@ -1140,10 +1121,7 @@ def build_postgres(n: int, base: str, name: str) -> dict[str, float]:
 
     clock = Clock("postgresql")
     plan, texts = plan_and_texts(n)
-    pg_drop(base, name)
-    with pg_admin(base) as admin:
-        admin.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(pg_url(base, name))
+    engine = make_engine(pg_create(base, name))
     try:
         upgrade(engine)
         ids = sync_sources(engine, source_specs(plan))
@@ -1152,34 +1130,18 @@ def build_postgres(n: int, base: str, name: str) -> dict[str, float]:
         try:
             pg: Any = raw.driver_connection
             with pg.cursor() as cursor:
-                before = _pg_index_state(cursor)
-                cursor.execute("SET maintenance_work_mem = '1GB'")
-                cursor.execute("SAVEPOINT replica")
-                try:  # superuser only; without it the load just checks every foreign key
-                    cursor.execute("SET session_replication_role = replica")
-                except Exception:
-                    cursor.execute("ROLLBACK TO SAVEPOINT replica")
-                cursor.execute("RELEASE SAVEPOINT replica")
-                dropped = [row for row in before if not row[5]]
-                for table, index, _definition, constraint, _con_def, _fk in dropped:
-                    if constraint:
-                        cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{constraint}"')
-                    else:
-                        cursor.execute(f"DROP INDEX {index}")
+                before, dropped = pg_drop_indexes_for_load(cursor, LOADED_TABLES)
                 pg.commit()
 
                 def copy(table: str, columns: tuple[str, ...], rows: Any) -> None:
-                    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as stream:
-                        for row in rows:
-                            stream.write_row(row)
+                    copy_rows(cursor, table, columns, rows)
+
+                def index_done(index: str, started: float) -> None:
+                    pg.commit()
+                    print(f"    {index}: {time.perf_counter() - started:.1f} s", flush=True)
 
                 with clock.step("stories, events, mentions, runs"):
-                    copy("story", STORY_COLUMNS, story_rows(plan))
-                    events, actors = event_rows(plan)
-                    copy("event", EVENT_COLUMNS, events)
-                    copy("event_actor", ACTOR_COLUMNS, actors)
-                    copy("event_mention", MENTION_COLUMNS, mention_rows(plan, texts))
-                    copy("ingest_run", RUN_COLUMNS, run_rows(plan, source_ids))
+                    load_plan_rows(plan, texts, source_ids, copy)
                     cursor.executemany(FEED_STATE_UPDATE.format(p="%s"), feed_states(plan, source_ids))
                     pg.commit()
                 with clock.step("articles"):
@@ -1190,24 +1152,8 @@ def build_postgres(n: int, base: str, name: str) -> dict[str, float]:
                         pg.commit()
                         report(articles[-1][0], plan.n)
                 with clock.step("indexes (GIN search index among them)"):
-                    for table, _index, definition, constraint, constraint_def, _fk in dropped:
-                        started = time.perf_counter()
-                        if constraint:
-                            cursor.execute(
-                                f'ALTER TABLE "{table}" ADD CONSTRAINT "{constraint}" {constraint_def}'
-                            )
-                        else:
-                            cursor.execute(definition)
-                        pg.commit()
-                        print(f"    {_index}: {time.perf_counter() - started:.1f} s", flush=True)
-                    cursor.execute("SET session_replication_role = DEFAULT")
-                    if _pg_index_state(cursor) != before:
-                        raise RuntimeError("the recreated indexes differ from the migration's")
-                    for table in ("article", "story", "ingest_run"):
-                        cursor.execute(
-                            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                            f"(SELECT coalesce(max(id), 1) FROM {table}))"
-                        )
+                    pg_restore_indexes(cursor, LOADED_TABLES, before, dropped, after_each=index_done)
+                    pg_reset_sequences(cursor, ("article", "story", "ingest_run"))
                     pg.commit()
                 with clock.step("ANALYZE"):
                     pg.autocommit = True
@@ -1228,76 +1174,29 @@ def build_postgres(n: int, base: str, name: str) -> dict[str, float]:
             raw.close()
     finally:
         engine.dispose()
-    with pg_admin(base) as admin:
-        admin.execute(sa.text(f"COMMENT ON DATABASE \"{name}\" IS '{pg_marker(n)}'"))
+    pg_mark_complete(base, name, pg_marker(n))
     clock.steps["total"] = clock.total()
     return clock.steps
-
-
-def pg_size(base: str, name: str) -> int:
-    import sqlalchemy as sa
-
-    with pg_admin(base) as admin:
-        return int(admin.execute(sa.text("SELECT pg_database_size(:n)"), {"n": name}).scalar_one())
 
 
 def ensure_postgres(n: int, base: str, rebuild: bool = False) -> str:
     """The database name of the corpus of size n, built unless cached."""
     name = pg_name(n)
     if not rebuild and pg_database_state(base, name) == pg_marker(n):
-        print(f"postgresql N={n:>9,}: cached database {name} ({_size_text(pg_size(base, name))})", flush=True)
+        print(f"postgresql N={n:>9,}: cached database {name} ({size_text(pg_size(base, name))})", flush=True)
         return name
     steps = build_postgres(n, base, name)
     print(
-        f"postgresql N={n:>9,}: built in {steps['total']:7.1f} s ({_size_text(pg_size(base, name))}) "
+        f"postgresql N={n:>9,}: built in {steps['total']:7.1f} s ({size_text(pg_size(base, name))}) "
         f"-> database {name}",
         flush=True,
     )
     return name
 
 
-def pg_reachable(base: str) -> str | None:
-    """None when the server answers, else why not."""
-    import sqlalchemy as sa
-
-    try:
-        with pg_admin(base) as admin:
-            admin.execute(sa.text("SELECT 1"))
-    except Exception as exc:
-        return str(exc).splitlines()[0]
-    return None
-
-
 def clean(backends: list[str], base: str) -> None:
-    import sqlalchemy as sa
-
-    if "sqlite" in backends:
-        for path in sorted(OUT.glob("reports-*.db*")):
-            path.unlink()
-            print(f"removed {path}")
-    if "postgresql" in backends:
-        with pg_admin(base) as admin:
-            names = (
-                admin.execute(
-                    sa.text(
-                        "SELECT datname FROM pg_database WHERE datname = :a OR datname LIKE :p ORDER BY 1"
-                    ),
-                    {"a": PG_NAME, "p": PG_NAME.replace("_", r"\_") + r"\_%"},
-                )
-                .scalars()
-                .all()
-            )
-        for name in names:
-            pg_drop(base, name)
-            print(f"dropped database {name}")
-
-
-def default_postgres_url() -> str:
-    return (
-        os.environ.get("RNK_BENCH_POSTGRES_URL")
-        or os.environ.get("RNK_TEST_POSTGRES_URL")
-        or DEFAULT_POSTGRES_URL
-    )
+    """Remove every cached corpus: files of all sizes and versions, `PG_NAME` and `PG_NAME`_<N>."""
+    remove_caches(backends, base, "reports-*.db*", f"{PG_NAME}_", pg_exact=PG_NAME)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -1306,18 +1205,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--backends", default=",".join(BACKENDS), help="sqlite,postgresql (both)")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the corpus databases first")
-    parser.add_argument(
-        "--postgres-url",
-        default=default_postgres_url(),
-        help="server and maintenance database for rnk_bench_reports* (env RNK_BENCH_POSTGRES_URL, "
-        f"RNK_TEST_POSTGRES_URL, else {DEFAULT_POSTGRES_URL})",
-    )
+    add_postgres_url_argument(parser, "rnk_bench_reports*")
 
 
 def ensure_all(n: int, backends: list[str], base: str, rebuild: bool) -> tuple[dict[str, str], list[str]]:
     """(backend -> database URL, problems): build or reuse the corpus on each backend."""
-    free = shutil.disk_usage(OUT.parent).free
-    print(f"disk: {_size_text(free)} free under {OUT.parent}", flush=True)
+    print_free_disk()
     urls: dict[str, str] = {}
     problems: list[str] = []
     for backend in backends:
@@ -1341,7 +1234,7 @@ def main(argv: list[str] | None = None) -> int:
     add_arguments(parser)
     parser.add_argument("--clean", action="store_true", help="remove every cached corpus database and exit")
     args = parser.parse_args(argv)
-    backends = [b for b in BACKENDS if b in _csv(args.backends)]
+    backends = [b for b in BACKENDS if b in split_csv(args.backends)]
     if not backends or args.articles < 100:
         print("--backends sqlite and/or postgresql; --articles >= 100", file=sys.stderr)
         return 2

@@ -37,15 +37,13 @@ from __future__ import annotations
 import argparse
 import multiprocessing.connection
 import os
-import statistics
 import sys
 import time
 import traceback
 from typing import Any
 
 from bench import gen_corpus
-from bench.dedup import _csv
-from bench.ingest import _pin, _run_child, pick_cores
+from bench.common import BACKENDS, child_reporting, ms_median, pick_measured_core, run_child, split_csv
 
 DEFAULT_ROUNDS = 5
 TARGET_DEFAULT_MS = 300.0
@@ -97,8 +95,7 @@ def _measure_child(
     only: list[str],
 ) -> None:  # fmt: skip
     """Time every report (both variants) and the search; explain the misses; send it all back."""
-    try:
-        _pin(core)
+    with child_reporting(conn, core):
         import sqlalchemy as sa
 
         from store.db import make_engine
@@ -158,7 +155,7 @@ def _measure_child(
         plans: dict[str, str] = {}
         for key, spec in calls.items():
             target = target_ms(*key)
-            if 1000 * statistics.median(spec["times"]) > target and spec["statement"]:
+            if ms_median(spec["times"]) > target and spec["statement"]:
                 try:
                     plans[f"{key[0]} ({key[1]})"] = explain(engine, spec["statement"], spec["parameters"])
                 except Exception as exc:
@@ -172,10 +169,6 @@ def _measure_child(
                 "dialect": dialect,
             }
         )  # fmt: skip
-    except BaseException:
-        conn.send({"error": traceback.format_exc()})
-    finally:
-        conn.close()
 
 
 def target_ms(name: str, variant: str) -> float:
@@ -189,8 +182,7 @@ def target_ms(name: str, variant: str) -> float:
 
 def _export_child(conn: multiprocessing.connection.Connection, url: str, core: int | None) -> None:
     """Export every article as JSON lines to /dev/null; send the row count, time and peak RSS."""
-    try:
-        _pin(core)
+    with child_reporting(conn, core):
         import resource
 
         from store.db import make_engine
@@ -205,17 +197,9 @@ def _export_child(conn: multiprocessing.connection.Connection, url: str, core: i
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
         engine.dispose()
         conn.send({"rows": count, "seconds": seconds, "peak_kib": peak, "before_kib": before})
-    except BaseException:
-        conn.send({"error": traceback.format_exc()})
-    finally:
-        conn.close()
 
 
 # --- output -------------------------------------------------------------------------------------
-
-
-def _median_ms(times: list[float]) -> float:
-    return 1000.0 * statistics.median(times)
 
 
 def print_table(results: dict[str, dict[str, Any]], backends: list[str]) -> list[str]:
@@ -241,7 +225,7 @@ def print_table(results: dict[str, dict[str, Any]], backends: list[str]) -> list
         data = result["calls"].get(f"{name}\t{variant}")
         if data is None:
             return f"{'-':>14} {'':>6}"
-        ms = _median_ms(data["times"])
+        ms = ms_median(data["times"])
         miss = ms > target_ms(name, variant)
         if miss:
             misses.append(f"{name} ({variant}) on {result['backend']}: {ms:.1f} ms")
@@ -277,8 +261,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Build or reuse the corpus, measure on each backend, print the figures; 1 only if broken."""
-    backends = [b for b in gen_corpus.BACKENDS if b in _csv(args.backends)]
-    unknown = set(_csv(args.backends)) - set(gen_corpus.BACKENDS)
+    backends = [b for b in BACKENDS if b in split_csv(args.backends)]
+    unknown = set(split_csv(args.backends)) - set(BACKENDS)
     if not backends or unknown or args.rounds < 1 or args.articles < 100 or not args.query.split():
         print(
             "--backends sqlite and/or postgresql, --rounds >= 1, --articles >= 100, a --query",
@@ -288,7 +272,7 @@ def run(args: argparse.Namespace) -> int:
     if args.clean:
         gen_corpus.clean(backends, args.postgres_url)
         return 0
-    only = _csv(args.reports)
+    only = split_csv(args.reports)
     from store.reports import list_reports
 
     known = [r.name for r in list_reports()]
@@ -297,16 +281,11 @@ def run(args: argparse.Namespace) -> int:
             f"unknown report(s) {sorted(set(only) - set(known))}; known: {', '.join(known)}", file=sys.stderr
         )
         return 2
-    core, _ = pick_cores()
     print(
         f"reports: {args.articles:,} articles; backends {', '.join(backends)}; {len(only or known)} reports "
         f"({', '.join(only or known)}); 1 warm-up + {args.rounds} rounds; search {args.query!r}"
     )
-    print(
-        "cores: fewer than 2 available, nothing pinned"
-        if core is None
-        else f"cores: measured processes on core {core} (the PostgreSQL server is not pinned)"
-    )
+    core = pick_measured_core()
     urls, broken = gen_corpus.ensure_all(args.articles, backends, args.postgres_url, args.rebuild)
 
     results: dict[str, dict[str, Any]] = {}
@@ -316,7 +295,7 @@ def run(args: argparse.Namespace) -> int:
             continue
         print(f"{backend}: timing reports and search ...", flush=True)
         started = time.perf_counter()
-        result = _run_child(_measure_child, urls[backend], core, args.rounds, args.query, only)
+        result = run_child(_measure_child, urls[backend], core, args.rounds, args.query, only)
         if "error" in result:
             broken.append(f"{backend}: measurement failed:\n{result['error']}")
             print(f"{backend}: measurement FAILED (see the end)", flush=True)
@@ -335,7 +314,7 @@ def run(args: argparse.Namespace) -> int:
         if args.no_export:
             continue
         print(f"{backend}: export articles as JSON lines ...", flush=True)
-        exported = _run_child(_export_child, urls[backend], core)
+        exported = run_child(_export_child, urls[backend], core)
         if "error" in exported:
             broken.append(f"{backend}: export failed:\n{exported['error']}")
             continue

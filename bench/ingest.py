@@ -34,18 +34,18 @@ import gc
 import logging
 import multiprocessing
 import multiprocessing.connection
-import os
 import statistics
 import sys
 import tempfile
 import time
 import traceback
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.common import pick_cores, pin, run_child
 from bench.gen_pages import DEFAULT_SEED, OUT, Site, article_path, ensure_site
 
 TARGET_RATIO = 0.70
@@ -83,25 +83,9 @@ reactor cannot leak into the next run."""
 # --- cores and processes ------------------------------------------------------------------------
 
 
-def pick_cores() -> tuple[int | None, int | None]:
-    """(measured core, server core): the first two cores this process may use, or no pinning
-    at all on a one-core machine (pinning both to the same core would be worse than none)."""
-    if not hasattr(os, "sched_getaffinity"):
-        return None, None
-    available = sorted(os.sched_getaffinity(0))
-    if len(available) < 2:
-        return None, None
-    return available[0], available[1]
-
-
-def _pin(core: int | None) -> None:
-    if core is not None and hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {core})
-
-
 def _serve(root: str, core: int | None, conn: multiprocessing.connection.Connection) -> None:
     """Server process: serve the site until the parent says stop (or goes away)."""
-    _pin(core)
+    pin(core)
     from jobs.localserver import LocalSiteServer
 
     server = LocalSiteServer(Path(root)).start()
@@ -135,28 +119,6 @@ def served(root: Path, core: int | None) -> Iterator[str]:
             process.join(5)
 
 
-def _run_child(target: Callable[..., None], *args: Any) -> dict[str, Any]:
-    """Run `target(conn, *args)` in a fresh process and return the dict it sends back."""
-    parent, child = _spawn.Pipe(duplex=False)
-    process = _spawn.Process(target=target, args=(child, *args), name=f"bench-{target.__name__}")
-    process.start()
-    child.close()
-    try:
-        if not parent.poll(CHILD_TIMEOUT_S):
-            raise RuntimeError(f"{target.__name__} sent nothing within {CHILD_TIMEOUT_S:.0f} s")
-        result: dict[str, Any] = parent.recv()
-    except EOFError:
-        result = {"error": f"{target.__name__} died without a result (exit code {process.exitcode})"}
-    finally:
-        process.join(60)
-        if process.is_alive():
-            process.terminate()
-            process.join(5)
-    if "error" not in result and process.exitcode not in (0, None):
-        result["error"] = f"{target.__name__} exited with code {process.exitcode}"
-    return result
-
-
 # --- extraction only ----------------------------------------------------------------------------
 
 
@@ -170,7 +132,7 @@ def _extract_child(
 ) -> None:
     """Baseline: trafilatura over every page, read from disk first so only extraction is timed."""
     try:
-        _pin(core)
+        pin(core)
         import trafilatura
 
         inputs: list[tuple[str, str]] = []
@@ -326,7 +288,7 @@ def _e2e_child(
 ) -> None:
     """One crawl of the whole site into a fresh SQLite database, timed around crawl_once."""
     try:
-        _pin(core)
+        pin(core)
         # As the CLI does: Scrapy resets the root logger to NOTSET and (with rnk's
         # LOG_INSTALL_ROOT_HANDLER=False) ignores LOG_LEVEL, so the level goes on the handler;
         # otherwise every page's DEBUG records (whole items included) would be formatted.
@@ -626,7 +588,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"server: {base}")
         for round_ in range(1, (0 if args.profile_only else args.runs) + 1):
             for kind, kind_options in baselines.items():
-                result = _run_child(
+                result = run_child(
                     _extract_child, str(site.root), base, site.pages, measured_core, kind_options
                 )
                 if "error" in result:
@@ -641,7 +603,7 @@ def run(args: argparse.Namespace) -> int:
             if broken:
                 break
 
-            result = _run_child(_e2e_child, base, measured_core, None)
+            result = run_child(_e2e_child, base, measured_core, None)
             if "error" in result:
                 broken.append(f"round {round_} end-to-end: {result['error']}")
                 break
@@ -670,7 +632,7 @@ def run(args: argparse.Namespace) -> int:
                 "\nprofiling one end-to-end crawl (cProfile slows it; its time is not a figure) "
                 f"-> {profile_path}"
             )
-            result = _run_child(_e2e_child, base, measured_core, str(profile_path))
+            result = run_child(_e2e_child, base, measured_core, str(profile_path))
             if "error" in result:
                 broken.append(f"profiled end-to-end: {result['error']}")
             else:

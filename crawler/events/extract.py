@@ -183,10 +183,10 @@ def extract_event(
         actors.add(claimant_code)
     named = {e.value.split(" ")[0] for e in evidence if e.field == "actor"}
     for country in sorted(actors - named):
-        for sentence in sentences:
-            match = next((m for m in sentence.actors if lexicons.entities.country_of(m.key) == country), None)
-            if match is not None:
-                evidence.append(Evidence("actor", f"{country} ({match.phrase})", sentence.text))
+        for said in sentences:
+            named_by = next((m for m in said.actors if lexicons.entities.country_of(m.key) == country), None)
+            if named_by is not None:
+                evidence.append(Evidence("actor", f"{country} ({named_by.phrase})", said.text))
                 break
     place = _first([(s, s.places) for s in sentences])
     location = None

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -38,7 +39,7 @@ class ReprocessSummary:
 
 def _representatives(
     connection: sa.Connection, story_ids: list[int]
-) -> dict[int, sa.Row[tuple[object, ...]]]:
+) -> dict[int, Any]:
     rows = connection.execute(
         sa.select(
             ARTICLE.c.story_id, ARTICLE.c.title, ARTICLE.c.text, ARTICLE.c.language, ARTICLE.c.published_at
@@ -46,7 +47,7 @@ def _representatives(
         .where(ARTICLE.c.story_id.in_(story_ids))
         .order_by(ARTICLE.c.story_id, ARTICLE.c.published_at, ARTICLE.c.id)
     ).all()
-    chosen: dict[int, sa.Row[tuple[object, ...]]] = {}
+    chosen: dict[int, Any] = {}
     for row in rows:
         chosen.setdefault(row.story_id, row)
     return chosen

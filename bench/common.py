@@ -4,11 +4,10 @@ They all build a cached database per size and backend (a file under bench/out/ o
 database marked complete by its comment on PostgreSQL), measure in fresh child processes
 pinned to one core, and report medians. The pieces that are the same logic in each live
 here, so a fix (a race on CREATE DATABASE ... TEMPLATE, a pragma, the child protocol) lands
-once. What a benchmark builds, how its cache key is made and what it measures stay in its
-own module.
-
-bench.ingest keeps its own `pick_cores`, `_pin` and `_run_child` for now; they are the same
-as `pick_cores`, `pin` and `run_child` here, so it can import these instead.
+once. What a benchmark builds and what it measures stay in its own module, and so does the
+cache key of reports' corpus; dedup and events, whose keys differ only in their name and
+generator version, share theirs (`Backgrounds`). bench.ingest takes `pick_cores`, `pin`,
+`child_reporting` and `run_child` from here too.
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ import contextlib
 import multiprocessing
 import multiprocessing.connection
 import os
+import random
 import shutil
 import sqlite3
 import statistics
@@ -26,6 +26,7 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -187,7 +188,7 @@ def run_child(target: Callable[..., None], *args: Any) -> dict[str, Any]:
     return result
 
 
-# --- schema -------------------------------------------------------------------------------------
+# --- schema and generated data ------------------------------------------------------------------
 
 
 def schema_head() -> str:
@@ -195,6 +196,30 @@ def schema_head() -> str:
     from store.migrate import head_revision
 
     return head_revision()
+
+
+def migrate_with_sources(engine: Any, specs: list[Any]) -> list[int]:
+    """Bring the empty database behind `engine` to the schema head (`store.migrate.upgrade`) and
+    add the sources `specs` (`store.sources.sync_sources`); returns their ids in `specs` order."""
+    from store.migrate import upgrade
+    from store.sources import sync_sources
+
+    upgrade(engine)
+    ids = sync_sources(engine, specs)
+    return [ids[spec.name] for spec in specs]
+
+
+def pseudo_words(
+    rng: random.Random, count: int, onsets: Sequence[str], vowels: Sequence[str], codas: Sequence[str]
+) -> list[str]:
+    """`count` distinct pronounceable pseudo-words, in the order drawn from `rng`: 2-3 syllables
+    of an onset and a vowel, then a coda."""
+    words: dict[str, None] = {}
+    while len(words) < count:
+        syllables = rng.choice((2, 2, 3))
+        word = "".join(rng.choice(onsets) + rng.choice(vowels) for _ in range(syllables))
+        words[word + rng.choice(codas)] = None
+    return list(words)
 
 
 # --- SQLite -------------------------------------------------------------------------------------
@@ -375,12 +400,14 @@ def pg_mark_complete(base: str, name: str, marker: str) -> None:
 def ensure_pg_database(
     n: int, base: str, name: str, marker: str, rebuild: bool, build: Callable[[], Any]
 ) -> str:
-    """Database `name`, built by `build()` unless its comment is `marker` already (or `rebuild`)."""
+    """Database `name`, built by `build()` unless its comment is `marker` already (or `rebuild`);
+    the marker is set once the build returned."""
     if not rebuild and pg_database_state(base, name) == marker:
         how, seconds = "cached", None
     else:
         started = time.perf_counter()
         build()
+        pg_mark_complete(base, name, marker)
         how, seconds = "built", time.perf_counter() - started
     size = pg_size(base, name)
     timing = f"in {seconds:7.1f} s " if seconds is not None else ""
@@ -541,7 +568,7 @@ def add_scaling_arguments(
     parser.add_argument("--sizes", default=default_sizes, help=f"{sizes_help} ({default_sizes})")
     parser.add_argument("--backends", default=",".join(BACKENDS), help="sqlite,postgresql (both)")
     parser.add_argument("--rounds", type=int, default=rounds, help=f"interleaved rounds ({rounds})")
-    parser.add_argument("--probes", type=int, default=probes, help=probes_help)
+    parser.add_argument("--probes", type=int, default=probes, help=f"{probes_help} ({probes})")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the background databases first")
     parser.add_argument(
         "--clean", action="store_true", help="remove the cached background databases (all sizes) and exit"
@@ -568,53 +595,93 @@ def scaling_choices(args: argparse.Namespace, example: str) -> tuple[list[int], 
     return sizes, backends
 
 
-def ensure_backgrounds(
-    backends: list[str], sizes: list[int], ensure: Callable[[str, int], Any], broken: list[str]
-) -> dict[tuple[str, int], Any]:
-    """(backend, n) -> what `ensure(backend, n)` returned (a file, a database name); a build
-    that fails is left out and added to `broken`, and the others go on."""
-    targets: dict[tuple[str, int], Any] = {}
-    for backend in backends:
-        for n in sizes:
-            try:
-                targets[backend, n] = ensure(backend, n)
-            except Exception:
-                broken.append(f"{backend} N={n:,}: build failed:\n{traceback.format_exc()}")
-                print(f"{backend:<10} N={n:>9,}: build FAILED (see the end)", flush=True)
-    return targets
+@dataclass(frozen=True)
+class Backgrounds:
+    """The cached backgrounds of a size-scaling benchmark `name`, one per N and backend: the file
+    bench/out/<name>-<N>-g<generator>-s<schema head>.db, made by `build_sqlite(n, path)`, and
+    the PostgreSQL database rnk_bench_<name>_<N>, made by `build_postgres(n, base, database)`
+    and marked complete by its comment (N, generator and schema head)."""
 
+    name: str
+    generator: int
+    build_sqlite: Callable[[int, Path], None]
+    build_postgres: Callable[[int, str, str], None]
 
-def interleaved_rounds(
-    rounds: int,
-    sizes: list[int],
-    backends: list[str],
-    targets: dict[tuple[str, int], Any],
-    base: str,
-    probe_prefix: str,
-    measure: Callable[[str, int], dict[str, Any]],
-    broken: list[str],
-) -> Iterator[tuple[int, str, int, str, dict[str, Any]]]:
-    """Run `measure(url, n)` on a throwaway copy of each built target, every N on every backend
-    in each round, so drifts of the machine hit all of them; yields (round, backend, n, label,
-    result) of those that did not fail (a failure goes to `broken`, said on stdout)."""
-    for round_ in range(1, rounds + 1):
-        for n in sizes:
-            for backend in backends:
-                if (backend, n) not in targets:
-                    continue
+    def sqlite_path(self, n: int) -> Path:
+        return OUT / f"{self.name}-{n}-g{self.generator}-s{schema_head()}.db"
+
+    @property
+    def pg_prefix(self) -> str:
+        return f"rnk_bench_{self.name}_"
+
+    def pg_name(self, n: int) -> str:
+        return f"{self.pg_prefix}{n}"
+
+    def pg_marker(self, n: int) -> str:
+        """The comment of a complete database; anything else means rebuild."""
+        return f"rnk bench {self.name}: n={n} generator={self.generator} schema={schema_head()} complete"
+
+    def ensure(self, backend: str, n: int, base: str, rebuild: bool) -> Path | str:
+        """The cache file (SQLite) or database name (PostgreSQL) of size `n`, built unless cached."""
+        if backend == "sqlite":
+            stale = f"{self.name}-{n}-*.db*"  # other versions, their -wal/-shm, .tmp
+            build = self.build_sqlite
+            return ensure_sqlite_file(n, self.sqlite_path(n), stale, rebuild, lambda path: build(n, path))
+        name = self.pg_name(n)
+        return ensure_pg_database(
+            n, base, name, self.pg_marker(n), rebuild, lambda: self.build_postgres(n, base, name)
+        )
+
+    def clean(self, backends: list[str], base: str) -> int:
+        """Remove every cached background (all sizes, all generator versions), each said on stdout;
+        the exit status: 1 when that failed (said on stderr)."""
+        try:
+            remove_caches(backends, base, f"{self.name}-*.db*", self.pg_prefix)
+        except Exception as exc:
+            print(f"BROKEN: clean failed: {exc}", file=sys.stderr)
+            return 1
+        return 0
+
+    def rounds(
+        self,
+        args: argparse.Namespace,
+        sizes: list[int],
+        backends: list[str],
+        child: Callable[..., None],
+        core: int | None,
+        broken: list[str],
+    ) -> Iterator[tuple[int, str, int, str, dict[str, Any]]]:
+        """Build (or reuse) every N on every backend (a build that fails goes to `broken`, the
+        others go on), then measure each in each of `args.rounds` rounds, so drifts of the machine
+        hit all of them: `child(conn, url, core, args.probes, n)` in a fresh process (`run_child`)
+        on a throwaway copy of the background. Yields (round, backend, n, label, result) of the
+        measurements that did not fail (a failure goes to `broken`, said on stdout)."""
+        targets: dict[tuple[str, int], Any] = {}
+        for backend in backends:
+            for n in sizes:
                 try:
-                    copy = (
-                        sqlite_copy(targets[backend, n], probe_prefix)
-                        if backend == "sqlite"
-                        else pg_copy(base, targets[backend, n])
-                    )
-                    with copy as url:
-                        result = measure(url, n)
+                    targets[backend, n] = self.ensure(backend, n, args.postgres_url, args.rebuild)
                 except Exception:
-                    result = {"error": traceback.format_exc()}
-                label = f"round {round_} {backend:<10} N={n:>9,}"
-                if "error" in result:
-                    broken.append(f"{label}: {result['error']}")
-                    print(f"{label}: FAILED (see the end)", flush=True)
-                    continue
-                yield round_, backend, n, label, result
+                    broken.append(f"{backend} N={n:,}: build failed:\n{traceback.format_exc()}")
+                    print(f"{backend:<10} N={n:>9,}: build FAILED (see the end)", flush=True)
+        for round_ in range(1, args.rounds + 1):
+            for n in sizes:
+                for backend in backends:
+                    if (backend, n) not in targets:
+                        continue
+                    try:
+                        copy = (
+                            sqlite_copy(targets[backend, n], f"{self.name}-probe-")
+                            if backend == "sqlite"
+                            else pg_copy(args.postgres_url, targets[backend, n])
+                        )
+                        with copy as url:
+                            result = run_child(child, url, core, args.probes, n)
+                    except Exception:
+                        result = {"error": traceback.format_exc()}
+                    label = f"round {round_} {backend:<10} N={n:>9,}"
+                    if "error" in result:
+                        broken.append(f"{label}: {result['error']}")
+                        print(f"{label}: FAILED (see the end)", flush=True)
+                        continue
+                    yield round_, backend, n, label, result

@@ -60,15 +60,15 @@ How it measures, and why:
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import hashlib
 import multiprocessing.connection
 import os
 import random
 import statistics
-import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -77,14 +77,12 @@ from typing import Any
 import numpy as np
 
 from bench.common import (
+    Backgrounds,
     add_scaling_arguments,
     child_reporting,
     copy_rows,
-    ensure_backgrounds,
-    ensure_pg_database,
-    ensure_sqlite_file,
     insert_sql,
-    interleaved_rounds,
+    migrate_with_sources,
     ms_mean,
     ms_median,
     ms_median_where,
@@ -92,22 +90,19 @@ from bench.common import (
     ms_p99,
     pg_create,
     pg_drop_indexes_for_load,
-    pg_mark_complete,
     pg_reset_sequences,
     pg_restore_indexes,
     pg_shown,
     pick_measured_core,
     print_broken,
     print_free_disk,
-    remove_caches,
-    run_child,
+    pseudo_words,
     scaling_choices,
     schema_head,
     sqlite_bulk_load,
     sqlite_temporary,
     target_verdict,
 )
-from bench.gen_pages import OUT
 
 GENERATOR_VERSION = 3
 """Bump when the background data changes, so stale caches are rebuilt."""
@@ -128,7 +123,6 @@ BANDS_PER_ARTICLE = 32
 WARMUP = 20
 DEFAULT_PROBES = 300
 DEFAULT_ROUNDS = 3
-PG_PREFIX = "rnk_bench_dedup_"
 LOADED_TABLES = ("story", "article", "article_band", "seen_url")
 ARTICLE_COLUMNS = (
     "id", "url", "canonical_url", "source_id", "domain", "title", "site_name", "text", "text_source",
@@ -155,13 +149,7 @@ _CODAS = ["", "", "n", "r", "s", "l", "m", "t", "nd", "st", "rk", "ng"]
 def vocabulary(size: int = VOCABULARY_SIZE, seed: int = SEED) -> list[str]:
     """`size` distinct pronounceable pseudo-words (2-3 syllables), the same on every run:
     titles and texts of the background, and the proper names of the probes."""
-    rng = random.Random(f"{seed}:vocabulary")
-    words: dict[str, None] = {}
-    while len(words) < size:
-        syllables = rng.choice((2, 2, 3))
-        word = "".join(rng.choice(_ONSETS) + rng.choice(_VOWELS) for _ in range(syllables))
-        words[word + rng.choice(_CODAS)] = None
-    return list(words)
+    return pseudo_words(random.Random(f"{seed}:vocabulary"), size, _ONSETS, _VOWELS, _CODAS)
 
 
 NOUNS = _words("""
@@ -349,6 +337,20 @@ def project(rows: list[tuple[Any, ...]], positions: list[int]) -> list[tuple[Any
     return [tuple(row[i] for i in positions) for row in rows]
 
 
+def put_chunk(
+    chunk: Chunk,
+    names: list[str],
+    positions: list[int],
+    put: Callable[[str, Sequence[str], Iterable[Sequence[Any]]], None],
+) -> None:
+    """Each table's rows of `chunk` through `put(table, columns, rows)`, the backend's bulk insert;
+    the article columns are `names`, at `positions` of a background row (`article_columns`)."""
+    put("story", ("id", "created_at"), chunk.stories)
+    put("article", names, project(chunk.articles, positions))
+    put("article_band", ("band", "article_id"), chunk.bands)
+    put("seen_url", ("url", "source_id", "outcome", "first_seen_at"), chunk.seen)
+
+
 def store_code_digest() -> str:
     """SHA-256 over store/**/*.py: each child reports the code it measured, so a change to
     store/ in the middle of a run (another checkout, an editor) is caught, not averaged in."""
@@ -362,10 +364,6 @@ def store_code_digest() -> str:
 # --- SQLite -------------------------------------------------------------------------------------
 
 
-def sqlite_path(n: int) -> Path:
-    return OUT / f"dedup-{n}-g{GENERATOR_VERSION}-s{schema_head()}.db"
-
-
 def build_sqlite(n: int, path: Path) -> None:
     """Create the file at `path`: migrations, sources, then the bulk load (see module doc).
 
@@ -374,29 +372,22 @@ def build_sqlite(n: int, path: Path) -> None:
     page fill), without journal or fsync (a crash only loses the temporary file) and with
     a 2 GB page cache so the random index inserts are made in memory."""
     from store.db import make_engine
-    from store.migrate import upgrade
-    from store.sources import sync_sources
 
     temporary = sqlite_temporary(path)
     engine = make_engine(f"sqlite:///{temporary}")
-    upgrade(engine)
-    ids = sync_sources(engine, source_specs())
+    source_ids = migrate_with_sources(engine, source_specs())
     engine.dispose()
-    source_ids = [ids[spec.name] for spec in source_specs()]
 
     with sqlite_bulk_load(temporary) as connection:
         present = {row[1] for row in connection.execute("PRAGMA table_info(article)")}
         names, positions = article_columns(present)
-        insert_article = insert_sql("article", names)
+
+        def insert(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+            connection.executemany(insert_sql(table, columns), rows)
+
         for chunk in background(n, source_ids):
             connection.execute("BEGIN")
-            connection.executemany("INSERT INTO story (id, created_at) VALUES (?, ?)", chunk.stories)
-            connection.executemany(insert_article, project(chunk.articles, positions))
-            connection.executemany("INSERT INTO article_band (band, article_id) VALUES (?, ?)", chunk.bands)
-            connection.executemany(
-                "INSERT INTO seen_url (url, source_id, outcome, first_seen_at) VALUES (?, ?, ?, ?)",
-                chunk.seen,
-            )
+            put_chunk(chunk, names, positions, insert)
             connection.execute("COMMIT")
         connection.execute("ANALYZE")
     temporary.rename(path)
@@ -405,27 +396,18 @@ def build_sqlite(n: int, path: Path) -> None:
 # --- PostgreSQL ---------------------------------------------------------------------------------
 
 
-def pg_marker(n: int) -> str:
-    """Set as the database's comment when its build completed; anything else means rebuild."""
-    return f"rnk bench dedup: n={n} generator={GENERATOR_VERSION} schema={schema_head()} complete"
-
-
 def build_postgres(n: int, base: str, name: str) -> None:
     """Create database `name` from scratch: migrations, sources, COPY (see module doc).
 
     Indexes that no foreign key depends on are dropped for the load and recreated from
     their catalog definitions (constraints as constraints), then compared; foreign-key
     triggers are skipped during the load (session_replication_role, as pg_restore does)
-    since the rows are consistent by construction. The comment set last marks it complete."""
+    since the rows are consistent by construction."""
     from store.db import make_engine
-    from store.migrate import upgrade
-    from store.sources import sync_sources
 
     engine = make_engine(pg_create(base, name))
     try:
-        upgrade(engine)
-        ids = sync_sources(engine, source_specs())
-        source_ids = [ids[spec.name] for spec in source_specs()]
+        source_ids = migrate_with_sources(engine, source_specs())
         raw = engine.raw_connection()
         try:
             psycopg_connection: Any = raw.driver_connection
@@ -438,12 +420,7 @@ def build_postgres(n: int, base: str, name: str) -> None:
                 )
                 names, positions = article_columns({row[0] for row in cursor.fetchall()})
                 for chunk in background(n, source_ids):
-                    copy_rows(cursor, "story", ("id", "created_at"), chunk.stories)
-                    copy_rows(cursor, "article", names, project(chunk.articles, positions))
-                    copy_rows(cursor, "article_band", ("band", "article_id"), chunk.bands)
-                    copy_rows(
-                        cursor, "seen_url", ("url", "source_id", "outcome", "first_seen_at"), chunk.seen
-                    )
+                    put_chunk(chunk, names, positions, functools.partial(copy_rows, cursor))
                     psycopg_connection.commit()
                 pg_restore_indexes(cursor, LOADED_TABLES, before, dropped)
                 pg_reset_sequences(cursor, ("article", "story"))
@@ -455,25 +432,10 @@ def build_postgres(n: int, base: str, name: str) -> None:
             raw.close()
     finally:
         engine.dispose()
-    pg_mark_complete(base, name, pg_marker(n))
 
 
-# --- building -----------------------------------------------------------------------------------
-
-
-def ensure_sqlite(n: int, rebuild: bool) -> Path:
-    stale = f"dedup-{n}-*.db*"  # other versions, their -wal/-shm, .tmp
-    return ensure_sqlite_file(n, sqlite_path(n), stale, rebuild, lambda path: build_sqlite(n, path))
-
-
-def ensure_postgres(n: int, base: str, rebuild: bool) -> str:
-    name = f"{PG_PREFIX}{n}"
-    return ensure_pg_database(n, base, name, pg_marker(n), rebuild, lambda: build_postgres(n, base, name))
-
-
-def clean(backends: list[str], base: str) -> None:
-    """Remove every cached background database (all sizes, all generator versions)."""
-    remove_caches(backends, base, "dedup-*.db*", PG_PREFIX)
+BACKGROUNDS = Backgrounds("dedup", GENERATOR_VERSION, build_sqlite, build_postgres)
+"""bench/out/dedup-<N>-g<GENERATOR_VERSION>-s<schema head>.db and rnk_bench_dedup_<N>."""
 
 
 # --- probes -------------------------------------------------------------------------------------
@@ -704,9 +666,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         sizes=SIZES,
         sizes_help="articles already stored",
         probes=DEFAULT_PROBES,
-        probes_help=f"measured store_article calls per measurement, after {WARMUP} warm-up calls (300)",
+        probes_help=f"measured store_article calls per measurement, after {WARMUP} warm-up calls",
         rounds=DEFAULT_ROUNDS,
-        databases="rnk_bench_dedup_*",
+        databases=f"{BACKGROUNDS.pg_prefix}*",
     )
 
 
@@ -717,14 +679,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     sizes, backends = chosen
     base = args.postgres_url
-    broken: list[str] = []
     if args.clean:
-        try:
-            clean(backends, base)
-        except Exception as exc:
-            print(f"BROKEN: clean failed: {exc}", file=sys.stderr)
-            return 1
-        return 0
+        return BACKGROUNDS.clean(backends, base)
 
     print(
         f"dedup: sizes {', '.join(f'{n:,}' for n in sizes)}; backends {', '.join(backends)}; "
@@ -737,21 +693,12 @@ def run(args: argparse.Namespace) -> int:
     print(f"store code: {code} (SHA-256 of store/**/*.py); schema head {schema_head()}")
     print_free_disk()
 
-    def ensure(backend: str, n: int) -> Path | str:
-        return (
-            ensure_sqlite(n, args.rebuild) if backend == "sqlite" else ensure_postgres(n, base, args.rebuild)
-        )
-
-    def measure(url: str, n: int) -> dict[str, Any]:
-        return run_child(_measure_child, url, core, args.probes, n)
-
-    targets = ensure_backgrounds(backends, sizes, ensure, broken)
-
+    broken: list[str] = []
     rows: list[Measurement] = []
     measured_code = ""
-    expected_total = WARMUP + args.probes
-    rounds = interleaved_rounds(args.rounds, sizes, backends, targets, base, "dedup-probe-", measure, broken)
-    for round_, backend, n, label, result in rounds:
+    for round_, backend, n, label, result in BACKGROUNDS.rounds(
+        args, sizes, backends, _measure_child, core, broken
+    ):
         if result["wrong"]:
             broken += [f"{label}: {problem}" for problem in result["wrong"]]
         measured_code = measured_code or result["code"]
@@ -759,7 +706,7 @@ def run(args: argparse.Namespace) -> int:
             broken.append(
                 f"{label}: store/ changed between measurements ({measured_code} -> {result['code']})"
             )
-        if len(result["times"]) != expected_total - WARMUP:
+        if len(result["times"]) != args.probes:
             broken.append(f"{label}: {len(result['times'])} timings, expected {args.probes}")
             continue
         m = Measurement(backend, n, round_, result["times"], result["kinds"])

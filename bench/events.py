@@ -61,12 +61,12 @@ How it measures, and why:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import multiprocessing.connection
 import os
 import random
 import statistics
-import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -76,31 +76,25 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import (
+    Backgrounds,
     add_scaling_arguments,
     child_reporting,
-    ensure_backgrounds,
-    ensure_pg_database,
-    ensure_sqlite_file,
-    interleaved_rounds,
     ms_mean,
     ms_median,
     ms_median_where,
     ms_p90,
     pg_create,
-    pg_mark_complete,
     pg_reachable,
+    pg_reset_sequences,
     pg_shown,
     pick_measured_core,
     print_broken,
-    remove_caches,
-    run_child,
     scaling_choices,
     schema_head,
     sqlite_finishing,
     sqlite_temporary,
     target_verdict,
 )
-from bench.gen_pages import OUT
 
 GENERATOR_VERSION = 1
 """Bump when the background data changes, so stale caches are rebuilt."""
@@ -117,7 +111,6 @@ CHUNK = 10_000
 WARMUP = 20
 DEFAULT_PROBES = 200
 DEFAULT_ROUNDS = 3
-PG_PREFIX = "rnk_bench_events_"
 DECISIONS = ("opened", "joined", "none")
 
 TYPES = (
@@ -198,16 +191,21 @@ def background(n: int, seed: int = SEED) -> Iterator[Chunk]:
 
 
 def load_background(engine: Any, n: int) -> None:
-    """Insert the background through Core executemany (typed columns on both backends)."""
+    """Migrate the empty database behind `engine` and insert the background through Core
+    executemany (typed columns on both backends); the row counts are checked."""
     from store.dedup import STORY
     from store.events import EVENT, EVENT_ACTOR, MENTION
+    from store.migrate import upgrade
 
+    upgrade(engine)
     for chunk in background(n):
         with engine.begin() as connection:
             connection.execute(STORY.insert(), chunk.stories)
             connection.execute(EVENT.insert(), chunk.events)
             connection.execute(EVENT_ACTOR.insert(), chunk.actors)
             connection.execute(MENTION.insert(), chunk.mentions)
+    if (counts := count_rows(engine)) != {"story": n, "event": n, "event_mention": n}:
+        raise RuntimeError(f"background rows {counts}, expected {n} of each")
 
 
 def count_rows(engine: Any) -> dict[str, int]:
@@ -223,74 +221,42 @@ def count_rows(engine: Any) -> dict[str, int]:
 # --- SQLite -------------------------------------------------------------------------------------
 
 
-def sqlite_path(n: int) -> Path:
-    return OUT / f"events-{n}-g{GENERATOR_VERSION}-s{schema_head()}.db"
-
-
 def build_sqlite(n: int, path: Path) -> None:
     """Create the file at `path` (under a temporary name, renamed when complete)."""
     from store.db import make_engine
-    from store.migrate import upgrade
 
     temporary = sqlite_temporary(path)
     engine = make_engine(f"sqlite:///{temporary}")
     try:
-        upgrade(engine)
         load_background(engine, n)
-        if count_rows(engine) != {"story": n, "event": n, "event_mention": n}:
-            raise RuntimeError(f"background rows {count_rows(engine)}, expected {n} of each")
     finally:
         engine.dispose()
     with sqlite_finishing(temporary, path) as connection:
         connection.execute("ANALYZE")
 
 
-def ensure_sqlite(n: int, rebuild: bool) -> Path:
-    stale = f"events-{n}-*.db*"  # other versions, their -wal/-shm, .tmp
-    return ensure_sqlite_file(n, sqlite_path(n), stale, rebuild, lambda path: build_sqlite(n, path))
-
-
 # --- PostgreSQL ---------------------------------------------------------------------------------
 
 
-def pg_marker(n: int) -> str:
-    """Set as the database's comment when its build completed; anything else means rebuild."""
-    return f"rnk bench events: n={n} generator={GENERATOR_VERSION} schema={schema_head()} complete"
-
-
 def build_postgres(n: int, base: str, name: str) -> None:
-    """Create database `name` from scratch: migrations, the background, VACUUM (ANALYZE);
-    the comment set last marks it complete."""
+    """Create database `name` from scratch: migrations, the background, VACUUM (ANALYZE)."""
     import sqlalchemy as sa
 
     from store.db import make_engine
-    from store.migrate import upgrade
 
     engine = make_engine(pg_create(base, name))
     try:
-        upgrade(engine)
         load_background(engine, n)
-        if count_rows(engine) != {"story": n, "event": n, "event_mention": n}:
-            raise RuntimeError(f"background rows {count_rows(engine)}, expected {n} of each")
-        with engine.begin() as connection:  # ids were given: move the story sequence past them
-            connection.execute(
-                sa.text("SELECT setval(pg_get_serial_sequence('story', 'id'), (SELECT max(id) FROM story))")
-            )
+        with engine.begin() as connection, contextlib.closing(connection.connection.cursor()) as cursor:
+            pg_reset_sequences(cursor, ("story",))  # ids were given: move the sequence past them
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(sa.text("VACUUM (ANALYZE)"))
     finally:
         engine.dispose()
-    pg_mark_complete(base, name, pg_marker(n))
 
 
-def ensure_postgres(n: int, base: str, rebuild: bool) -> str:
-    name = f"{PG_PREFIX}{n}"
-    return ensure_pg_database(n, base, name, pg_marker(n), rebuild, lambda: build_postgres(n, base, name))
-
-
-def clean(backends: list[str], base: str) -> None:
-    """Remove every cached background database (all sizes, all generator versions)."""
-    remove_caches(backends, base, "events-*.db*", PG_PREFIX)
+BACKGROUNDS = Backgrounds("events", GENERATOR_VERSION, build_sqlite, build_postgres)
+"""bench/out/events-<N>-g<GENERATOR_VERSION>-s<schema head>.db and rnk_bench_events_<N>."""
 
 
 # --- probes -------------------------------------------------------------------------------------
@@ -791,9 +757,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         sizes=SIZES,
         sizes_help="events already stored",
         probes=DEFAULT_PROBES,
-        probes_help=f"measured stories per measurement, after {WARMUP} warm-up stories ({DEFAULT_PROBES})",
+        probes_help=f"measured stories per measurement, after {WARMUP} warm-up stories",
         rounds=DEFAULT_ROUNDS,
-        databases="rnk_bench_events_*",
+        databases=f"{BACKGROUNDS.pg_prefix}*",
     )
 
 
@@ -815,12 +781,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             print(f"postgresql: {shown}")
     if args.clean:
-        try:
-            clean(backends, base)
-        except Exception as exc:
-            print(f"BROKEN: clean failed: {exc}", file=sys.stderr)
-            return 1
-        return 0
+        return BACKGROUNDS.clean(backends, base)
 
     print(
         f"events: sizes {', '.join(f'{n:,}' for n in sizes)}; backends {', '.join(backends)}; "
@@ -829,20 +790,11 @@ def run(args: argparse.Namespace) -> int:
     core = pick_measured_core()
     print(f"schema head {schema_head()}", flush=True)
 
-    def ensure(backend: str, n: int) -> Path | str:
-        return (
-            ensure_sqlite(n, args.rebuild) if backend == "sqlite" else ensure_postgres(n, base, args.rebuild)
-        )
-
-    def measure(url: str, n: int) -> dict[str, Any]:
-        return run_child(_measure_child, url, core, args.probes, n)
-
     broken: list[str] = []
-    targets = ensure_backgrounds(backends, sizes, ensure, broken)
-
     rows: list[Measurement] = []
-    rounds = interleaved_rounds(args.rounds, sizes, backends, targets, base, "events-probe-", measure, broken)
-    for round_, backend, n, label, result in rounds:
+    for round_, backend, n, label, result in BACKGROUNDS.rounds(
+        args, sizes, backends, _measure_child, core, broken
+    ):
         broken += [f"{label}: {problem}" for problem in result["wrong"]]
         if len(result["extract"]) != args.probes:
             broken.append(f"{label}: {len(result['extract'])} timings, expected {args.probes}")

@@ -60,6 +60,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import hashlib
 import json
 import math
@@ -80,6 +81,7 @@ from bench.common import (
     copy_rows,
     ensure_sqlite_file,
     insert_sql,
+    migrate_with_sources,
     pg_create,
     pg_database_state,
     pg_drop_indexes_for_load,
@@ -90,6 +92,7 @@ from bench.common import (
     pg_size,
     pg_url,
     print_free_disk,
+    pseudo_words,
     remove_caches,
     schema_head,
     size_text,
@@ -355,6 +358,12 @@ PUBLISHED_SOURCES = ("page",) * 45 + ("feed",) * 4 + ("fetched",)
 """article.published_at_source by article_variant % 50: 90 % from the page, 8 % the feed, 2 % fetch time."""
 
 
+def poll_interval(n: int) -> float:
+    """Seconds between two polls of a source: RUNS_PER_DAY a day at ARTICLES, proportionally
+    fewer on a smaller corpus, and at least one a week."""
+    return 86_400 / max(RUNS_PER_DAY * min(1.0, n / ARTICLES), 1 / 7)
+
+
 def make_plan(n: int, seed: int = SEED, say: Callable[[str], None] = print) -> Plan:
     """Draw every row but the texts (deterministic for a given n and seed)."""
     rng = np.random.default_rng([seed, GENERATOR_VERSION, n])
@@ -469,7 +478,7 @@ def make_plan(n: int, seed: int = SEED, say: Callable[[str], None] = print) -> P
     )
 
     # runs: every 6 h per source; an article is fetched by its source's next successful poll
-    interval = 86_400 / max(RUNS_PER_DAY * min(1.0, n / ARTICLES), 1 / 7)
+    interval = poll_interval(n)
     run_source_l, run_started_l, run_failed_l = [], [], []
     fetched = np.zeros(n, dtype=np.int64)
     article_run_local = np.zeros(n, dtype=np.int64)
@@ -580,22 +589,20 @@ def make_plan(n: int, seed: int = SEED, say: Callable[[str], None] = print) -> P
 
 def _pseudo_words(language: str, count: int, seed: int) -> list[str]:
     rng = random.Random(f"{seed}:{language}:words")
+    if language != "ko":
+        onsets, vowels, codas = SYLLABLES[language]  # "," stands for an empty coda
+        return pseudo_words(
+            rng, count, onsets.split(" "), vowels.split(" "), [c.strip(",") for c in codas.split(" ")]
+        )
+    initials, medials = [0, 2, 3, 5, 6, 7, 9, 11, 12, 14, 15, 16, 17, 18], [0, 1, 4, 8, 13, 18, 20, 6, 12]
+    finals = [0, 0, 0, 4, 8, 16, 21, 1]
     words: dict[str, None] = {}
-    if language == "ko":
-        initials, medials = [0, 2, 3, 5, 6, 7, 9, 11, 12, 14, 15, 16, 17, 18], [0, 1, 4, 8, 13, 18, 20, 6, 12]
-        finals = [0, 0, 0, 4, 8, 16, 21, 1]
-        while len(words) < count:
-            syllables = [
-                chr(0xAC00 + (rng.choice(initials) * 21 + rng.choice(medials)) * 28 + rng.choice(finals))
-                for _ in range(rng.choice((2, 2, 3, 3, 4)))
-            ]
-            words["".join(syllables)] = None
-        return list(words)
-    onsets, vowels, codas = (part.split(" ") if " " in part else [part] for part in SYLLABLES[language])
-    codas = [c.strip(",") for c in SYLLABLES[language][2].split(" ")]
     while len(words) < count:
-        word = "".join(rng.choice(onsets) + rng.choice(vowels) for _ in range(rng.choice((2, 2, 3))))
-        words[word + rng.choice(codas)] = None
+        syllables = [
+            chr(0xAC00 + (rng.choice(initials) * 21 + rng.choice(medials)) * 28 + rng.choice(finals))
+            for _ in range(rng.choice((2, 2, 3, 3, 4)))
+        ]
+        words["".join(syllables)] = None
     return list(words)
 
 
@@ -914,7 +921,7 @@ def article_chunks(
 def source_specs(plan: Plan) -> list[Any]:
     from store.sources import SourceSpec
 
-    interval = int(86_400 / max(RUNS_PER_DAY * min(1.0, plan.n / ARTICLES), 1 / 7))
+    interval = int(poll_interval(plan.n))
     return [
         SourceSpec(s.name, "feed", f"https://{s.domain}/feed.xml", s.language, interval, True)
         for s in plan.sources
@@ -923,7 +930,7 @@ def source_specs(plan: Plan) -> list[Any]:
 
 def feed_states(plan: Plan, source_ids: list[int]) -> list[tuple[Any, ...]]:
     """(last_poll_at, next_poll_at, last_new_at, last_status, interval_seconds, source_id) per source."""
-    interval = 86_400 / max(RUNS_PER_DAY * min(1.0, plan.n / ARTICLES), 1 / 7)
+    interval = poll_interval(plan.n)
     rows = []
     for s in plan.sources:
         runs = np.nonzero(plan.run_source == s.index)[0]
@@ -1035,19 +1042,15 @@ def sqlite_path(n: int) -> Path:
 def build_sqlite(n: int, path: Path) -> dict[str, float]:
     """Create the file at `path` (see the module doc); built under a temporary name, renamed when complete."""
     from store.db import make_engine
-    from store.migrate import upgrade
     from store.rollups import rebuild
-    from store.sources import sync_sources
 
     clock = Clock("sqlite")
     plan, texts = plan_and_texts(n)
     temporary = sqlite_temporary(path)
     url = f"sqlite:///{temporary}"
     engine = make_engine(url)
-    upgrade(engine)
-    ids = sync_sources(engine, source_specs(plan))
+    source_ids = migrate_with_sources(engine, source_specs(plan))
     engine.dispose()
-    source_ids = [ids[s.name] for s in plan.sources]
 
     with sqlite_bulk_load(temporary) as connection:
         (trigger,) = connection.execute(
@@ -1115,17 +1118,13 @@ def pg_marker(n: int) -> str:
 def build_postgres(n: int, base: str, name: str) -> dict[str, float]:
     """Create database `name` from scratch (see the module doc); the comment set last marks it complete."""
     from store.db import make_engine
-    from store.migrate import upgrade
     from store.rollups import rebuild
-    from store.sources import sync_sources
 
     clock = Clock("postgresql")
     plan, texts = plan_and_texts(n)
     engine = make_engine(pg_create(base, name))
     try:
-        upgrade(engine)
-        ids = sync_sources(engine, source_specs(plan))
-        source_ids = [ids[s.name] for s in plan.sources]
+        source_ids = migrate_with_sources(engine, source_specs(plan))
         raw = engine.raw_connection()
         try:
             pg: Any = raw.driver_connection
@@ -1133,8 +1132,7 @@ def build_postgres(n: int, base: str, name: str) -> dict[str, float]:
                 before, dropped = pg_drop_indexes_for_load(cursor, LOADED_TABLES)
                 pg.commit()
 
-                def copy(table: str, columns: tuple[str, ...], rows: Any) -> None:
-                    copy_rows(cursor, table, columns, rows)
+                copy = functools.partial(copy_rows, cursor)
 
                 def index_done(index: str, started: float) -> None:
                     pg.commit()

@@ -38,14 +38,13 @@ import statistics
 import sys
 import tempfile
 import time
-import traceback
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.common import pick_cores, pin, run_child
+from bench.common import child_reporting, pick_cores, pin, run_child
 from bench.gen_pages import DEFAULT_SEED, OUT, Site, article_path, ensure_site
 
 TARGET_RATIO = 0.70
@@ -71,7 +70,6 @@ TRAFILATURA_OPTIONS: dict[str, Any] = {
 """The baselines' call; `with_metadata` is set per baseline (extract+meta: True, the whole
 extraction job; extract-text: False, the text alone, as rnk calls it)."""
 
-CHILD_TIMEOUT_S = 3600.0
 EXTRACTION_PACKAGES = ("trafilatura", "htmldate", "courlan", "justext")
 """Left out of the profile listing: the extractor and the helpers only it calls."""
 
@@ -131,8 +129,7 @@ def _extract_child(
     options: dict[str, Any],
 ) -> None:
     """Baseline: trafilatura over every page, read from disk first so only extraction is timed."""
-    try:
-        pin(core)
+    with child_reporting(conn, core):
         import trafilatura
 
         inputs: list[tuple[str, str]] = []
@@ -153,10 +150,6 @@ def _extract_child(
         conn.send(
             {"pages": len(inputs), "seconds": seconds, "cpu": cpu, "gc": gc_clock.seconds, "empty": empty}
         )
-    except BaseException:
-        conn.send({"error": traceback.format_exc()})
-    finally:
-        conn.close()
 
 
 # --- end to end ---------------------------------------------------------------------------------
@@ -287,8 +280,7 @@ def _e2e_child(
     profile_path: str | None,
 ) -> None:
     """One crawl of the whole site into a fresh SQLite database, timed around crawl_once."""
-    try:
-        pin(core)
+    with child_reporting(conn, core):
         # As the CLI does: Scrapy resets the root logger to NOTSET and (with rnk's
         # LOG_INSTALL_ROOT_HANDLER=False) ignores LOG_LEVEL, so the level goes on the handler;
         # otherwise every page's DEBUG records (whole items included) would be formatted.
@@ -351,10 +343,6 @@ def _e2e_child(
                 "rnk_options": clock.trafilatura_options,
             }
         )
-    except BaseException:
-        conn.send({"error": traceback.format_exc()})
-    finally:
-        conn.close()
 
 
 # --- results ------------------------------------------------------------------------------------

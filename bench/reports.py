@@ -43,7 +43,15 @@ import traceback
 from typing import Any
 
 from bench import gen_corpus
-from bench.common import BACKENDS, child_reporting, ms_median, pick_measured_core, run_child, split_csv
+from bench.common import (
+    BACKENDS,
+    child_reporting,
+    ms_median,
+    pick_measured_core,
+    print_broken,
+    run_child,
+    split_csv,
+)
 
 DEFAULT_ROUNDS = 5
 TARGET_DEFAULT_MS = 300.0
@@ -346,8 +354,6 @@ def run(args: argparse.Namespace) -> int:
             for label, plan in result["plans"].items():
                 print(f"\n--- plan of {label} on {backend} ---\n{plan}")
     if broken:
-        print("\nBROKEN: the figures above cannot be trusted:", file=sys.stderr)
-        for problem in broken[:40]:
-            print(f"  {problem}", file=sys.stderr)
+        print_broken(broken)
         return 1
     return 0

@@ -114,8 +114,13 @@ def period_start(value: str, period: str) -> date:
     return date.fromisoformat(value)
 
 
+def _step(period: str) -> timedelta:
+    """The length of one period: a day or an ISO week."""
+    return timedelta(days=7 if period == "week" else 1)
+
+
 def _periods(first: date, last: date, period: str) -> list[date]:
-    step = timedelta(days=7 if period == "week" else 1)
+    step = _step(period)
     if period == "week":
         first, last = first - timedelta(days=first.weekday()), last - timedelta(days=last.weekday())
     out: list[date] = []
@@ -148,7 +153,7 @@ def stack_series(
     last = max(days[-1], until) if until else days[-1]
     periods = _periods(first, last, period)
     if len(periods) == 1:  # one point draws no area: give it a zero on each side
-        step = timedelta(days=7 if period == "week" else 1)
+        step = _step(period)
         periods = [periods[0] - step, periods[0], periods[0] + step]
     ranked = sorted(counts, key=lambda k: (-sum(counts[k].values()), k))
     kept, rest = (ranked, []) if len(ranked) <= top else (ranked[:top], ranked[top:])
@@ -206,9 +211,8 @@ def draw(stack: Stack, fmt: str, title: str | None = None, salt: str = "rnk") ->
     else:
         # Steps, not slopes: each period's count is a plateau over exactly that period, so a
         # single busy day reads as a block of its height rather than a spike. The extra point
-        # closes the last period.
-        step = timedelta(days=7 if stack.period == "week" else 1)
-        x = mdates.date2num([*stack.periods, stack.periods[-1] + step])  # floats on a date axis
+        # closes the last period. x: floats on a date axis.
+        x = mdates.date2num([*stack.periods, stack.periods[-1] + _step(stack.period)])
         ys = [[*row, row[-1]] for row in stack.values]
         shades = colours(stack)
         if len(stack.labels) == 1:

@@ -11,11 +11,13 @@ import logging
 import sys
 import tempfile
 import urllib.request
-from collections.abc import Sequence
-from datetime import date, datetime
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
+import sqlalchemy as sa
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -29,7 +31,8 @@ from crawler.topic.relevance import score_article
 from crawler.urls import canonical_url
 from jobs.options import DbOption, UsageProblem, engine_for, parse_day
 from store import rollups
-from store.db import DatabaseUrlError, describe
+from store.db import DatabaseUrlError, default_database_url, describe, normalize_url
+from store.events import CAMEO
 from store.explain import explain as explain_article
 from store.migrate import current_revision, upgrade
 from store.reports import ReportError, get_report, list_reports, run_report
@@ -97,6 +100,20 @@ def _markdown(columns: list[str], rows: list[list[Any]], title: str | None) -> s
     return "\n".join(lines) + "\n"
 
 
+@contextmanager
+def _counting(label: str, unit: str, **options: Any) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr, fed by a library call's `progress(done, total)` callback."""
+    with Progress(
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, **options
+    ) as bar:
+        task = bar.add_task(unit, total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
+
+
 @app.command()
 def init(
     db: DbOption = None,
@@ -118,15 +135,7 @@ def init(
         "created" if before is None else ("already at" if before == after else f"upgraded from {before} to")
     )
     err.print(f"database {describe(engine)}: {verb} schema {after}")
-    with Progress(
-        TextColumn("report rollups"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, transient=True, disable=not err.is_terminal,
-    ) as bar:  # fmt: skip
-        task = bar.add_task("days", total=None)
-
-        def advance(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
+    with _counting("report rollups", "days", transient=True, disable=not err.is_terminal) as advance:
         days = (rollups.rebuild if rebuild_rollups else rollups.refresh)(engine, advance)
     if days:
         err.print(f"report rollups: {days} day(s) recomputed")
@@ -284,8 +293,6 @@ def events(
 
     Example: rnk events --since 2024-06-01 --type agreement --actor PRK
     """
-    from store.events import CAMEO
-
     if type_ is not None and type_ not in CAMEO:
         raise UsageProblem(f"--type {type_!r}: use one of {', '.join(CAMEO)}")
     clauses, params = [], {}
@@ -293,13 +300,11 @@ def events(
         (parse_day(since, "--since"), "event_date >= :since", "since"),
         (parse_day(until, "--until"), "event_date <= :until", "until"),
         (type_, "event_type = :type", "type"),
-        (actor.upper() if actor else None, "(',' || actors || ',') LIKE :actor", "actor"),
+        (f"%,{actor.upper()},%" if actor else None, "(',' || actors || ',') LIKE :actor", "actor"),
     ):
         if value is not None:
             clauses.append(clause)
-            params[key] = f"%,{value},%" if key == "actor" else value
-    import sqlalchemy as sa
-
+            params[key] = value
     sql = (
         "SELECT event_id, event_date, event_type, actors, location, n_articles, n_stories, n_sources, "
         "n_languages, title FROM report_events"
@@ -324,20 +329,11 @@ def reprocess(
 
     Example: rnk reprocess --since 2025-01-01
     """
-    from datetime import UTC
-
     from crawler.events.reprocess import reprocess as run_reprocess
 
     start = parse_day(since, "--since")
     engine = engine_for(db)
-    with Progress(
-        TextColumn("reprocessing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
-    ) as bar:
-        task = bar.add_task("stories", total=None)
-
-        def advance(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
+    with _counting("reprocessing", "stories") as advance:
         summary = run_reprocess(
             engine, datetime(start.year, start.month, start.day, tzinfo=UTC) if start else None, advance
         )
@@ -393,7 +389,7 @@ def daemon(
     if policy.min_interval > policy.max_interval:
         raise UsageProblem("--min-interval is longer than --max-interval")
     config = DaemonConfig(
-        db_url=str(engine_for(db).url.render_as_string(hide_password=False)),
+        db_url=normalize_url(db or default_database_url()),
         sources_file=sources,
         policy=policy,
         concurrency=concurrency,
@@ -465,7 +461,7 @@ def search(
     except SearchError as exc:
         raise UsageProblem(str(exc)) from exc
     columns = ["article_id", "published_at", "source", "language", "event_id", "title", "snippet", "url"]
-    if fmt in ("json", "csv", "markdown", "md"):
+    if fmt != "table":  # _emit writes the other formats and refuses an unknown one
         rows = [
             (h.article_id, h.published_at, h.source, h.language, h.event_id, h.title,
              h.snippet.replace(HIGHLIGHT[0], "**").replace(HIGHLIGHT[1], "**"), h.url)
@@ -473,8 +469,6 @@ def search(
         ]  # fmt: skip
         _emit(columns, rows, fmt)
         return
-    if fmt != "table":
-        raise UsageProblem(f"--format {fmt!r}: use table, csv, json or markdown")
     table = Table(title=f"{len(hits)} article(s) for {query!r}")
     for column in ("published", "source", "lang", "title / snippet"):
         table.add_column(column)

@@ -216,6 +216,10 @@ class Daemon:
         if changed:
             logger.info("sources changed: %s", ", ".join(changed))
 
+    def _retry_at(self) -> datetime:
+        """When a poll that did not run or ended without a next time is tried again."""
+        return utcnow() + timedelta(seconds=self.config.policy.min_interval)
+
     def _schedule(self, name: str, when: datetime) -> None:
         if self.stopping.is_set():
             return
@@ -243,7 +247,7 @@ class Daemon:
         with source_lock(self.engine, source_id) as taken:
             if not taken:
                 logger.debug("source %s is being crawled by another daemon", name)
-                self._schedule(name, utcnow() + timedelta(seconds=self.config.policy.min_interval))
+                self._schedule(name, self._retry_at())
                 return
             due = next_poll_at(self.engine, source_id)
             if due is not None and due > utcnow() + timedelta(seconds=1):
@@ -287,7 +291,7 @@ class Daemon:
         when = next_poll_at(self.engine, source_id)
         if when is None or when <= utcnow():
             # The child wrote no next time (it crashed): back off by the minimum interval.
-            when = utcnow() + timedelta(seconds=self.config.policy.min_interval)
+            when = self._retry_at()
         self._schedule(name, when)
 
     def _heartbeat(self) -> None:
@@ -301,7 +305,7 @@ class Daemon:
         else:
             logger.error("poll of %s failed: %r", name, event.exception)
         if name in self.specs:
-            self._schedule(name, utcnow() + timedelta(seconds=self.config.policy.min_interval))
+            self._schedule(name, self._retry_at())
 
     def reload(self) -> None:
         """SIGHUP: read the sources file again; a bad file is refused and the old one kept."""

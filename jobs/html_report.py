@@ -32,7 +32,8 @@ from jobs.charts import (
     stack_series,
 )
 from store.db import describe
-from store.reports import ReportError, get_report, run_report
+from store.reports import Report, ReportError, list_reports, run_report
+from store.rollups import coverage_totals
 
 # Canned reports shown as tables in the HTML page, in this order; missing ones are skipped, so the
 # page picks up reports as they are added. `articles-per-day` stands in when none of them exists.
@@ -81,10 +82,9 @@ footer { color: #6a7689; font-size: 13px; text-align: center; }
 
 
 def _cell(value: Any) -> str:
+    """A value as `run_report` gives it (instants and days already ISO 8601 text)."""
     if value is None:
         return ""
-    if isinstance(value, datetime | date):
-        return value.isoformat()
     if isinstance(value, float):
         return f"{value:,.2f}".rstrip("0").rstrip(".")
     return str(value)
@@ -116,23 +116,24 @@ def html_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], limit: int
     return f'<div class="scroll">{table}</div>{note}'
 
 
-def _report_section(engine: Engine, name: str, since: date | None, until: date | None) -> str | None:
-    """One canned report as a section, or None when the report does not exist (yet)."""
-    try:
-        report = get_report(name)
-    except ReportError:
-        return None
+def _bounds(since: date | None, until: date | None) -> dict[str, str]:
+    """--since and --until as the days to bind, the whole range when not given."""
+    return {
+        "since": since.isoformat() if since else "0001-01-01",
+        "until": until.isoformat() if until else "9999-12-31",
+    }
+
+
+def _report_section(engine: Engine, report: Report, since: date | None, until: date | None) -> str:
+    """One canned report as a section. The caller has refreshed the rollups."""
+    name = report.name
     names = {p.name for p in report.params}
     # Bounds are always passed (the whole range when not asked): a date parameter's default
     # may be empty, and a report with a limit chooses its own most telling rows.
-    wanted: dict[str, Any] = {
-        "since": since.isoformat() if since else "0001-01-01",
-        "until": until.isoformat() if until else "9999-12-31",
-        "limit": TABLE_ROWS,
-    }
+    wanted: dict[str, Any] = {**_bounds(since, until), "limit": TABLE_ROWS}
     values = {k: v for k, v in wanted.items() if k in names}
     try:
-        columns, rows = run_report(engine, name, values)
+        columns, rows = run_report(engine, name, values, refresh=False)
         body = html_table(columns, rows)
         if "limit" in names and len(rows) >= TABLE_ROWS:
             body += (f'<p class="note">the report\'s first {TABLE_ROWS} rows; '
@@ -149,20 +150,7 @@ def _report_section(engine: Engine, name: str, since: date | None, until: date |
 
 def _totals(engine: Engine, since: date | None, until: date | None) -> dict[str, Any]:
     """Totals for the header, from the rollups (fast on any size of database)."""
-    sql = sa.text(
-        "SELECT COALESCE(SUM(n_articles), 0), COALESCE(SUM(n_new_stories), 0), "
-        "COALESCE(SUM(n_new_events), 0), COUNT(DISTINCT source_id), "
-        "COUNT(DISTINCT CASE WHEN language <> '' THEN language END), MIN(day), MAX(day) "
-        "FROM coverage_cell WHERE day >= :since AND day <= :until AND n_articles > 0"
-    )
-    params = {
-        "since": since.isoformat() if since else "0001-01-01",
-        "until": until.isoformat() if until else "9999-12-31",
-    }
-    with engine.connect() as connection:
-        row = connection.execute(sql, params).one()
-    keys = ("articles", "new stories", "new events", "sources", "languages", "first day", "last day")
-    return dict(zip(keys, row, strict=True))
+    return coverage_totals(engine, **_bounds(since, until))
 
 
 def build_report_html(
@@ -193,10 +181,11 @@ def build_report_html(
             f"<small>(<code>rnk chart coverage --by {by} --period {period}</code>)</small></p>\n"
             f"<figure>{inline_svg(svg, f'c{index}-', title)}</figure>\n</section>"
         )
-    sections = [s for s in (_report_section(engine, n, since, until) for n in REPORT_TABLES) if s is not None]
-    if not sections:
-        fallback = _report_section(engine, FALLBACK_TABLE, since, until)
-        sections = [fallback] if fallback else []
+    reports = {r.name: r for r in list_reports()}
+    shown = [n for n in REPORT_TABLES if n in reports]
+    if not shown and FALLBACK_TABLE in reports:
+        shown = [FALLBACK_TABLE]
+    sections = [_report_section(engine, reports[n], since, until) for n in shown]
     stamp = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0).isoformat()
     asked = f"{since.isoformat() if since else 'the beginning'} to {until.isoformat() if until else 'today'}"
     found = "no articles in this range"

@@ -9,9 +9,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from store.daemons import daemons
-from store.types import utcnow
+from store.types import UTCDateTime, utcnow
 
-SOURCES_SQL = """
+SOURCES_SQL = sa.text(
+    """
 SELECT s.name AS source,
        s.enabled,
        r.started_at AS last_run_at,
@@ -28,14 +29,13 @@ LEFT JOIN feed_state f ON f.source_id = s.id
 LEFT JOIN ingest_run r ON r.id = (SELECT MAX(r2.id) FROM ingest_run r2 WHERE r2.source_id = s.id)
 ORDER BY s.name
 """
+).bindparams(sa.bindparam("since", type_=UTCDateTime()))
 
 
 def read_status(engine: Engine) -> dict[str, Any]:
     now = utcnow()
-    since = now - timedelta(hours=24)
     with engine.connect() as connection:
-        param = since.isoformat(timespec="seconds") if engine.dialect.name == "sqlite" else since
-        rows = connection.execute(sa.text(SOURCES_SQL), {"since": param}).mappings().all()
+        rows = connection.execute(SOURCES_SQL, {"since": now - timedelta(hours=24)}).mappings().all()
     sources = []
     for row in rows:
         item = dict(row)

@@ -22,7 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from crawler.run import crawl_once
-from jobs.logs import setup_logging
+from jobs.logs import FORMATS, setup_logging
 from store.db import make_engine
 from store.models import Source
 from store.schedule import PollPolicy, next_poll_at, schedule_next, source_lock
@@ -64,15 +64,14 @@ def crawl_source(
             if not taken:
                 logger.info("source %s is being crawled by another process: skipped", name)
                 return EXIT_BUSY
-            due = next_poll_at(engine, source_id)
-            if not (force or locked) and due is not None and due > utcnow() + DUE_SLACK:
+            due = None if force or locked else next_poll_at(engine, source_id)
+            if due is not None and due > utcnow() + DUE_SLACK:
                 logger.info("source %s is not due before %s: skipped", name, due.isoformat())
                 return EXIT_NOT_DUE
             summaries = crawl_once(engine, [spec], settings, source_ids={name: source_id})
-            run_id = summaries[0].run_id if summaries else None
-            when = schedule_next(engine, source_id, spec.interval_seconds, policy, run_id)
-            if summaries:
-                s = summaries[0]
+            s = summaries[0] if summaries else None
+            when = schedule_next(engine, source_id, spec.interval_seconds, policy, s.run_id if s else None)
+            if s is not None:
                 logger.info(
                     "source %s: %s, %d new, %d duplicates, %d irrelevant, %d errors; next poll %s",
                     name, s.status, s.new, s.duplicates, s.irrelevant, s.errors, when.isoformat(),
@@ -92,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     crawl.add_argument("--settings", default="{}", help="Scrapy settings as JSON")
     crawl.add_argument("--force", action="store_true", help="crawl even if not due")
     crawl.add_argument("--locked", action="store_true", help="the caller holds the source's lock")
-    crawl.add_argument("--log-format", default="human", choices=["human", "json"])
+    crawl.add_argument("--log-format", default="human", choices=FORMATS)
     crawl.add_argument("--log-level", default="INFO")
     args = parser.parse_args(argv)
     setup_logging(args.log_format, args.log_level)

@@ -129,7 +129,8 @@ def store_article(engine: Engine, new: NewArticle) -> Stored:
                 )
             _seen(connection, new.url, new.source_id, "stored")
             event = _assign_event(connection, story_id, new.event)
-            mark_stories(connection, [story_id])
+            if event is None or event.event_id is None:  # else the event's marks cover the story
+                mark_stories(connection, [story_id])
     except IntegrityError:
         # Only a writer outside locked_transaction can race us here; the row it stored wins.
         mark_seen(engine, new.url, new.source_id, "duplicate")

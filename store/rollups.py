@@ -1,4 +1,5 @@
-"""Rollups behind the canned reports: `coverage_cell` and `run_cell` (migration 0008).
+"""Rollups behind the canned reports: `coverage_cell`, `story_cell`, `copy_cell` and `run_cell`
+(migration 0008; docs/sql.md says what each holds).
 
 Why: a report over three years of a million articles must answer in a few hundred
 milliseconds, and counting distinct stories per day from the article table does not. So
@@ -22,7 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from store.db import locked_transaction
-from store.types import UTCDateTime
+from store.types import UTCDateTime, as_utc
 
 RUN_STATUS_COUNTS = {
     "n_ok": "ok",
@@ -31,6 +32,7 @@ RUN_STATUS_COUNTS = {
     "n_interrupted": "interrupted",
 }
 RUN_SUMS = ("n_fetched", "n_new", "n_duplicates", "n_irrelevant", "n_errors")
+ROLLUP_TABLES = ("coverage_cell", "story_cell", "copy_cell", "run_cell")
 
 
 def iso_week(day: str) -> str:
@@ -93,7 +95,7 @@ def mark_events(connection: sa.Connection, event_ids: Iterable[int | None]) -> N
 
 def mark_run(connection: sa.Connection, started_at: datetime) -> None:
     """Mark the day a run started on (UTC)."""
-    mark_days(connection, [started_at.astimezone(UTC).date().isoformat()])
+    mark_days(connection, [as_utc(started_at).date().isoformat()])
 
 
 _EARLIER = "(b.published_at < a.published_at OR (b.published_at = a.published_at AND b.id < a.id))"
@@ -207,8 +209,7 @@ def refresh(engine: Engine, progress: Callable[[int, int], None] | None = None) 
 def rebuild(engine: Engine, progress: Callable[[int, int], None] | None = None) -> int:
     """Mark every day that has an article or a run, then refresh: for bulk loads and repairs."""
     with locked_transaction(engine) as connection:
-        connection.execute(sa.text("DELETE FROM coverage_cell"))
-        for table in ("run_cell", "story_cell", "copy_cell"):
+        for table in ROLLUP_TABLES:
             connection.execute(sa.text(f"DELETE FROM {table}"))
         _mark_select(connection, "SELECT published_day AS day FROM article", {})
         earliest, latest = connection.execute(
@@ -225,9 +226,8 @@ def rebuild(engine: Engine, progress: Callable[[int, int], None] | None = None) 
 
 
 def _as_day(value: object) -> str:
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).date().isoformat()
-    return str(value)[:10]
+    """The UTC day of a stored instant: a datetime on PostgreSQL, ISO 8601 UTC text on SQLite."""
+    return as_utc(value).date().isoformat() if isinstance(value, datetime) else str(value)[:10]
 
 
 COVERAGE_KEYS = {"event_type": "c.event_type", "source": "s.name", "language": "c.language"}
@@ -257,3 +257,23 @@ def coverage_series(
     with engine.connect() as connection:
         rows = connection.execute(sql, {"since": since or "0001-01-01", "until": until or "9999-12-31"})
         return [(str(period_), str(key_ or ""), int(n)) for period_, key_, n in rows]
+
+
+COVERAGE_TOTALS = (
+    "articles", "new stories", "new events", "sources", "languages", "first day", "last day",
+)  # fmt: skip
+
+
+def coverage_totals(engine: Engine, since: str | None = None, until: str | None = None) -> dict[str, object]:
+    """Totals over a window of days, from the rollups: articles, stories and events first
+    published in it, distinct sources and identified languages, and the first and last day
+    with coverage. Call `refresh` first for up-to-date figures."""
+    sql = sa.text(
+        "SELECT COALESCE(SUM(n_articles), 0), COALESCE(SUM(n_new_stories), 0), "
+        "COALESCE(SUM(n_new_events), 0), COUNT(DISTINCT source_id), "
+        "COUNT(DISTINCT CASE WHEN language <> '' THEN language END), MIN(day), MAX(day) "
+        "FROM coverage_cell WHERE day >= :since AND day <= :until AND n_articles > 0"
+    )
+    with engine.connect() as connection:
+        row = connection.execute(sql, {"since": since or "0001-01-01", "until": until or "9999-12-31"}).one()
+    return dict(zip(COVERAGE_TOTALS, row, strict=True))

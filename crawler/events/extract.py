@@ -216,31 +216,23 @@ def extract_event(
 
 
 def warm_up(lexicon_dir: Path = LEXICON_DIR, skip_lemmatizers: frozenset[str] = frozenset()) -> None:
-    """Load the languages' lexicons and analysers (all but those using `skip_lemmatizers`) and
-    run one extraction each, so that a measurement (bench/) or a long-lived process (the
-    daemon's fork server) pays the seconds of dictionary loading up front."""
-    when = datetime(2024, 6, 19, 12, 0, tzinfo=UTC)
+    """Load every language's lexicon and analyser (but those using `skip_lemmatizers`), so that a
+    long-lived process (the daemon's fork server) pays the seconds of dictionary loading up front."""
     lexicons = load_lexicons(lexicon_dir)
-    for language in lexicons.languages:
-        if lexicons.lemmatizer(language) in skip_lemmatizers:
-            continue
-        extract_event(
-            "Pyongyang Moscow", "Pyongyang Moscow on Wednesday, 19 June 2024.", language, when, lexicon_dir
-        )
+    wanted = [lang for lang in lexicons.languages if lexicons.lemmatizer(lang) not in skip_lemmatizers]
+    warm_up_languages(wanted, lexicon_dir)
 
 
 def warm_up_languages(languages: Iterable[str], lexicon_dir: Path = LEXICON_DIR) -> list[str]:
-    """Load the given languages' lexicons and analysers now (those rnk has a lexicon for), and
-    return them. A crawl calls this before its reactor starts, with its sources' languages:
-    loading takes 0.1–2 s a language in C code holding the GIL, harmless before the crawl but a
-    stall of every download in flight during it; articles in a loaded language are then
-    extracted inline, with no worker process to feed."""
+    """Load the given languages' lexicons and analysers now (those rnk has a lexicon for) by
+    running one extraction each, and return them. A crawl calls this before its reactor starts,
+    with its sources' languages: loading takes 0.1–2 s a language in C code holding the GIL,
+    harmless before the crawl but a stall of every download in flight during it; articles in a
+    loaded language are then extracted inline, with no worker process to feed."""
     when = datetime(2024, 6, 19, 12, 0, tzinfo=UTC)
-    lexicons = load_lexicons(lexicon_dir)
-    loaded = []
-    for language in sorted(set(languages) & set(lexicons.languages)):
+    loaded = sorted(set(languages) & set(load_lexicons(lexicon_dir).languages))
+    for language in loaded:
         extract_event(
             "Pyongyang Moscow", "Pyongyang Moscow on Wednesday, 19 June 2024.", language, when, lexicon_dir
         )
-        loaded.append(language)
     return loaded

@@ -17,9 +17,12 @@ Forms dateparser does not read come from the lexicon's ``[dates] day_of_month`` 
 from __future__ import annotations
 
 import re
+import unicodedata
 import warnings
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from crawler.events.lexicon import EventLexicon
@@ -64,9 +67,73 @@ def _day_of_month(day: int, base: date) -> date | None:
     return None
 
 
+_REGEX_SYNTAX = re.compile(r"\\[A-Za-z]|\(\?P?<\w+>|\(\?[:=!<]*")
+_INFO_NOT_WORDS = {"name", "date_order", "sentence_splitter_group", "no_word_spacing"}
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for key, item in value.items() for s in (*_strings(key), *_strings(item))]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    return []
+
+
+@cache
+def _date_words(language: str) -> re.Pattern[str] | None:
+    """The words that can carry a date phrase past `_accept` when it has no digit: every
+    word dateparser's `language` locale reads (months, weekdays, units, "yesterday",
+    "tonight", and the words it skips or joins on: "of", "from", "ago") that is longer than
+    three letters or Korean, as one pattern over dateparser's normalized text. None when the
+    locale cannot be read (then every sentence is searched).
+
+    Why it is exact: dateparser builds a phrase from digits and the words it reads, and
+    `_accept` drops a phrase without a digit unless one of its words is longer than three
+    letters (or Hangul). So a sentence with no digit and none of these words yields no date,
+    and its search (about a millisecond, the costliest step of event extraction) is skipped.
+    tests/test_events_extract.py checks this on the example and external corpora."""
+    try:
+        from dateparser.languages.loader import default_loader
+        from dateparser.utils import normalize_unicode
+
+        info = default_loader.get_locale(language).info
+    except Exception:  # an unknown language: search everything, as before
+        return None
+    texts = [s for key, value in info.items() if key not in _INFO_NOT_WORDS for s in _strings(value)]
+    words: set[str] = set()
+    for text in texts:
+        plain = normalize_unicode(_REGEX_SYNTAX.sub(" ", text).lower())
+        for word in _WORD.findall(plain):
+            if len(word) > 3 or _HANGUL.search(unicodedata.normalize("NFC", word)):
+                words.add(word)
+    if not words:
+        return None
+    alternatives = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+    attached = "no_word_spacing" in info or any(_HANGUL.search(text) for text in texts)
+    prefix = "" if attached else r"\b"  # Korean attaches particles: match inside words
+    return re.compile(rf"{prefix}(?:{alternatives})", re.IGNORECASE)
+
+
+def may_hold_date(sentence: str, language: str) -> bool:
+    """Whether `find_event_date` could take a date from `sentence`: a digit, or a date word
+    long enough for `_accept` (see `_date_words`)."""
+    if _DIGIT.search(sentence):
+        return True
+    words = _date_words(language)
+    if words is None:
+        return True
+    from dateparser.utils import normalize_unicode
+
+    return words.search(normalize_unicode(sentence.lower())) is not None
+
+
 def _search(sentence: str, language: str, base: datetime) -> list[tuple[str, datetime]]:
     from dateparser.search import search_dates
 
+    if not may_hold_date(sentence, language):
+        return []
     settings = {"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -186,12 +186,11 @@ STAGES: tuple[tuple[str, str], ...] = (
     ("events", "event extraction (lexicons loaded before the crawl)"),
     ("extract_page", "extract_page, of which:"),
     ("trafilatura", "  trafilatura.bare_extraction"),
-    ("language", "  language id (model loaded on first use)"),
+    ("language", "  language id (py3langid)"),
     ("htmldate", "  htmldate.find_date (pages declaring no date)"),
     ("extract_rest", "  lxml parse + page metadata"),
     ("relevance", "relevance score"),
-    ("store", "store_article (insert + commit)"),
-    ("mark_seen", "mark_seen (irrelevant; insert + commit)"),
+    ("store", "store_batch (articles and seen marks, a commit per batch)"),
     ("remainder", "Scrapy, Twisted, HTTP, item plumbing (remainder)"),
     ("gc", "cyclic GC, inside all of the above"),
 )
@@ -236,6 +235,7 @@ class StageClock:
         import crawler.extract
         import crawler.pipelines
         import crawler.spiders.feed
+        import crawler.writer
 
         self.wrap(crawler.spiders.feed, "parse_feed", "feed")
         self.wrap(crawler.spiders.feed, "known_urls", "known_urls")
@@ -247,8 +247,7 @@ class StageClock:
         self.wrap(crawler.extract, "detect_language", "language")
         self.wrap(crawler.extract, "find_date", "htmldate")
         self.wrap(crawler.pipelines, "score_article", "relevance")
-        self.wrap(crawler.pipelines, "store_article", "store")
-        self.wrap(crawler.pipelines, "mark_seen", "mark_seen")
+        self.wrap(crawler.writer, "store_batch", "store")
 
     def report(self, wall: float, gc_seconds: float) -> dict[str, float]:
         """Seconds per stage key (see STAGES), with the derived lines filled in."""
@@ -265,7 +264,6 @@ class StageClock:
                     "extract_page",
                     "relevance",
                     "store",
-                    "mark_seen",
                 )
             ),
             "gc": gc_seconds,

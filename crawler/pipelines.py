@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from twisted.internet.defer import Deferred, succeed
+from twisted.internet.task import LoopingCall
 from twisted.internet.threads import deferToThread
 
 from crawler.context import CrawlContext
@@ -25,7 +26,8 @@ from crawler.items import ArticleItem
 from crawler.lifetime import die_with
 from crawler.topic.relevance import score_article
 from crawler.urls import canonical_url
-from store.articles import NewArticle, mark_seen, store_article
+from crawler.writer import FLUSH_SECONDS
+from store.articles import NewArticle, SeenMark
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +73,7 @@ class RelevancePipeline(_ContextPipeline):
         relevance = score_article(item.title, item.text, item.language)
         item.relevance = relevance.score
         if not relevance.relevant:
-            mark_seen(self.context.engine, item.url, item.source_id, "irrelevant")
+            self.context.writer.add(item.source_name, SeenMark(item.url, item.source_id, "irrelevant"))
             self.context.count(item.source_name, "n_irrelevant")
             raise DropItem(f"not about Russia–North Korea (score {relevance.score:.1f}): {item.url}")
         return item
@@ -119,13 +121,28 @@ class EventsPipeline(_ContextPipeline):
 
 
 class StorePipeline(_ContextPipeline):
-    """One transaction per article; a unique-index violation counts as a duplicate."""
+    """Hands each article to the crawl's batch writer (crawler.writer), which stores a batch
+    per transaction and counts what became of each article; a unique-index violation is a
+    duplicate. What waits is stored every FLUSH_SECONDS and when the spider closes."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self._timer: LoopingCall | None = None
+
+    def open_spider(self) -> None:
+        self._timer = LoopingCall(self.context.writer.flush)
+        self._timer.start(FLUSH_SECONDS, now=False)
+
+    def close_spider(self) -> None:
+        if self._timer is not None and self._timer.running:
+            self._timer.stop()
+        self.context.writer.flush()
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
         if item.event_error:
             self.context.count(item.source_name, "event_error")
-        stored = store_article(
-            self.context.engine,
+        self.context.writer.add(
+            item.source_name,
             NewArticle(
                 url=item.url,
                 canonical_url=item.canonical_url or item.url,
@@ -144,10 +161,4 @@ class StorePipeline(_ContextPipeline):
                 event=item.event,
             ),
         )
-        if stored.outcome == "duplicate":
-            self.context.count(item.source_name, "n_duplicates")
-            self.context.count(item.source_name, "dup_url")
-        else:
-            self.context.count(item.source_name, "n_new")
-            self.context.count(item.source_name, f"story_{stored.rule}")
         return item

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 
 from crawler.context import CrawlContext, ProgressHook, SourceRun
 from crawler.events.extract import warm_up_languages
+from crawler.language import warm_up_identifier
 from crawler.settings import crawl_settings
 from crawler.spiders.feed import FeedSpider
 from store import rollups
@@ -62,10 +63,7 @@ class _Closer:
     def item_error(self, item: Any, response: Any, spider: Any, failure: Any) -> None:
         source = getattr(item, "source_name", None)
         if source in self.context.runs:
-            self.context.count(source, "n_errors")
-            self.context.count(source, "store_error")
-            run = self.context.runs[source]
-            run.tally.error = run.tally.error or f"{failure.type.__name__}: {failure.getErrorMessage()}"
+            self.context.store_error(source, f"{failure.type.__name__}: {failure.getErrorMessage()}")
 
     def spider_error(self, failure: Any, response: Any, spider: Any) -> None:
         """A callback raised (a database error while reading the feed, say): the source's
@@ -103,6 +101,7 @@ def crawl_once(
     if not wanted:
         return []
     warm_up_languages(spec.language for spec in wanted if spec.language)
+    warm_up_identifier()
     merged = crawl_settings(settings)
     process = CrawlerProcess(merged)
     # Without a root handler of Scrapy's, LOG_LEVEL would not reach Scrapy's loggers, and

@@ -6,7 +6,8 @@ IntegrityError, which is a duplicate, not an error (Media Cloud's rule).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -21,11 +22,12 @@ from sqlalchemy.exc import IntegrityError
 from store.db import locked_transaction
 from store.dedup import ARTICLE, BAND, STORY, decide, merge_stories, url_duplicate
 from store.events import MENTION, EventDecision, EventFacts, forget_stories, record_story_event
-from store.fingerprint import fingerprint
+from store.fingerprint import Fingerprint, fingerprint
 from store.models import SeenUrl
 from store.rollups import mark_stories
 from store.types import as_utc, utcnow
 
+logger = logging.getLogger(__name__)
 SEEN_URL: sa.Table = SeenUrl.__table__  # type: ignore[attr-defined]
 SEEN_OUTCOMES = ("stored", "irrelevant", "duplicate")
 
@@ -70,89 +72,144 @@ class Stored:
     event: EventDecision | None = None
 
 
+@dataclass(frozen=True)
+class SeenMark:
+    """A decision on a URL that stores no article (irrelevant, say): the next pass skips it."""
+
+    url: str
+    source_id: int
+    outcome: str
+
+
 def store_article(engine: Engine, new: NewArticle) -> Stored:
     """Decide the article's story and insert it, its bands and its seen-URL row, all in
     one transaction that holds the database's write lock (see store.db.locked_transaction):
     two crawls storing the same page or text at once cannot both decide "new"."""
-    published = as_utc(new.published_at)
-    day = published.date().isoformat()
     fp = fingerprint(new.title, new.text)
     try:
         with locked_transaction(engine) as connection:
-            existing = url_duplicate(connection, new.url, new.canonical_url)
-            if existing is not None:
-                _seen(connection, new.url, new.source_id, "duplicate")
-                story = connection.execute(
-                    sa.select(ARTICLE.c.story_id).where(ARTICLE.c.id == existing)
-                ).scalar()
-                return Stored("duplicate", None, story, "url", existing, 1.0)
-            decision = decide(connection, fp, new.text, new.source_id, day)
-            if decision.story_id is None:
-                story_id = connection.execute(
-                    STORY.insert().values(created_at=utcnow())
-                ).inserted_primary_key[0]  # type: ignore[index]
-            else:
-                story_id = decision.story_id
-                forget_stories(connection, decision.merge)
-                merge_stories(connection, story_id, decision.merge)
-            values = {
-                "url": new.url,
-                "canonical_url": new.canonical_url,
-                "source_id": new.source_id,
-                "run_id": new.run_id,
-                "domain": domain_of(new.canonical_url or new.url),
-                "title": new.title,
-                "authors": "; ".join(new.authors) or None,
-                "site_name": new.site_name,
-                "text": new.text,
-                "text_source": new.text_source,
-                "language": new.language,
-                "published_at": published,
-                "published_at_source": new.published_at_source,
-                "published_day": day,
-                "fetched_at": as_utc(new.fetched_at),
-                "content_hash": fp.content_hash,
-                "relevance": new.relevance,
-                "word_count": fp.words,
-                "story_id": story_id,
-                "title_key": fp.title_key,
-                "dedup_rule": decision.rule,
-                "dedup_match_id": decision.match_id,
-                "dedup_score": decision.score,
-                "minhash": fp.signature or None,
-                "shingle_count": fp.shingle_count,
-            }
-            article_id = connection.execute(ARTICLE.insert(), values).inserted_primary_key[0]  # type: ignore[index]
-            if fp.lsh_bands:
-                connection.execute(
-                    BAND.insert(), [{"band": band, "article_id": article_id} for band in set(fp.lsh_bands)]
-                )
-            _seen(connection, new.url, new.source_id, "stored")
-            event = _assign_event(connection, story_id, new.event)
-            if event is None or event.event_id is None:  # else the event's marks cover the story
-                mark_stories(connection, [story_id])
+            return _store(connection, new, fp)
     except IntegrityError:
         # Only a writer outside locked_transaction can race us here; the row it stored wins.
         mark_seen(engine, new.url, new.source_id, "duplicate")
         return Stored("duplicate", None, None, "url")
+
+
+def store_batch(engine: Engine, entries: Sequence[NewArticle | SeenMark]) -> list[Stored | Exception | None]:
+    """Store a crawl's articles and seen marks in one locked transaction, in order (a later
+    article sees the earlier ones, as if stored one by one): one commit instead of one each.
+
+    When anything in the batch fails, nothing of it is kept and every entry is stored again
+    in its own transaction (`store_article`, `mark_seen`), so one bad article costs only
+    itself. Returns, per entry, what `store_article` returns (None for a seen mark), or the
+    exception that entry raised on its own."""
+    fingerprints = [fingerprint(e.title, e.text) if isinstance(e, NewArticle) else None for e in entries]
+    try:
+        with locked_transaction(engine) as connection:
+            results: list[Stored | Exception | None] = []
+            for entry, fp in zip(entries, fingerprints, strict=True):
+                if isinstance(entry, NewArticle):
+                    assert fp is not None
+                    results.append(_store(connection, entry, fp))
+                else:
+                    _seen(connection, entry.url, entry.source_id, entry.outcome)
+                    results.append(None)
+            return results
+    except Exception:
+        logger.warning("a batch of %d writes failed; storing them one by one", len(entries), exc_info=True)
+    one_by_one: list[Stored | Exception | None] = []
+    for entry in entries:
+        try:
+            if isinstance(entry, NewArticle):
+                one_by_one.append(store_article(engine, entry))
+            else:
+                mark_seen(engine, entry.url, entry.source_id, entry.outcome)
+                one_by_one.append(None)
+        except Exception as error:  # recorded by the caller against the article's run
+            one_by_one.append(error)
+    return one_by_one
+
+
+def _store(connection: sa.Connection, new: NewArticle, fp: Fingerprint) -> Stored:
+    """`store_article` inside a locked transaction."""
+    published = as_utc(new.published_at)
+    day = published.date().isoformat()
+    existing = url_duplicate(connection, new.url, new.canonical_url)
+    if existing is not None:
+        _seen(connection, new.url, new.source_id, "duplicate")
+        story = connection.execute(ARTICLE_STORY, {"id": existing}).scalar()
+        return Stored("duplicate", None, story, "url", existing, 1.0)
+    decision = decide(connection, fp, new.text, new.source_id, day)
+    if decision.story_id is None:
+        story_id = connection.execute(STORY.insert(), {"created_at": utcnow()}).inserted_primary_key[0]  # type: ignore[index]
+    else:
+        story_id = decision.story_id
+        forget_stories(connection, decision.merge)
+        merge_stories(connection, story_id, decision.merge)
+    values = {
+        "url": new.url,
+        "canonical_url": new.canonical_url,
+        "source_id": new.source_id,
+        "run_id": new.run_id,
+        "domain": domain_of(new.canonical_url or new.url),
+        "title": new.title,
+        "authors": "; ".join(new.authors) or None,
+        "site_name": new.site_name,
+        "text": new.text,
+        "text_source": new.text_source,
+        "language": new.language,
+        "published_at": published,
+        "published_at_source": new.published_at_source,
+        "published_day": day,
+        "fetched_at": as_utc(new.fetched_at),
+        "content_hash": fp.content_hash,
+        "relevance": new.relevance,
+        "word_count": fp.words,
+        "story_id": story_id,
+        "title_key": fp.title_key,
+        "dedup_rule": decision.rule,
+        "dedup_match_id": decision.match_id,
+        "dedup_score": decision.score,
+        "minhash": fp.signature or None,
+        "shingle_count": fp.shingle_count,
+    }
+    article_id = connection.execute(ARTICLE.insert(), values).inserted_primary_key[0]  # type: ignore[index]
+    if fp.lsh_bands:
+        connection.execute(
+            BAND.insert(), [{"band": band, "article_id": article_id} for band in set(fp.lsh_bands)]
+        )
+    _seen(connection, new.url, new.source_id, "stored")
+    # A new story has no event yet; a story joined may have one, which its copies inherit.
+    event = _assign_event(connection, story_id, new.event, known_story=decision.story_id is not None)
+    if event is None or event.event_id is None:  # else the event's marks cover the story
+        mark_stories(connection, [story_id])
     outcome: Literal["new", "copy"] = "new" if decision.rule == "new" else "copy"
     return Stored(outcome, article_id, story_id, decision.rule, decision.match_id, decision.score, event)
 
 
-def _assign_event(connection: sa.Connection, story_id: int, facts: EventFacts | None) -> EventDecision | None:
+def _assign_event(
+    connection: sa.Connection, story_id: int, facts: EventFacts | None, known_story: bool = True
+) -> EventDecision | None:
     """A story gets its event from its first article stored with facts; copies inherit it."""
     if facts is None:
         return None
-    known = connection.execute(sa.select(MENTION.c.story_id).where(MENTION.c.story_id == story_id)).first()
-    if known is not None:
+    if known_story and connection.execute(STORY_MENTIONED, {"story_id": story_id}).first() is not None:
         return None
     return record_story_event(connection, story_id, facts)
 
 
+SEEN_INSERT = {
+    "postgresql": pg_insert(SEEN_URL).on_conflict_do_nothing(index_elements=["url"]),
+    "sqlite": sqlite_insert(SEEN_URL).on_conflict_do_nothing(index_elements=["url"]),
+}
+"""Built once: constructing an upsert costs more than running it."""
+ARTICLE_STORY = sa.select(ARTICLE.c.story_id).where(ARTICLE.c.id == sa.bindparam("id"))
+STORY_MENTIONED = sa.select(MENTION.c.story_id).where(MENTION.c.story_id == sa.bindparam("story_id"))
+
+
 def _seen(connection: sa.Connection, url: str, source_id: int, outcome: str) -> None:
     values = {"url": url, "source_id": source_id, "outcome": outcome, "first_seen_at": utcnow()}
-    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    connection.execute(insert(SEEN_URL).values(**values).on_conflict_do_nothing(index_elements=["url"]))  # type: ignore[operator]
+    connection.execute(SEEN_INSERT[connection.dialect.name], values)
 
 
 def mark_seen(engine: Engine, url: str, source_id: int, outcome: str) -> None:

@@ -77,6 +77,26 @@ URL_DUPLICATE = sa.text(
 )  # one statement, four index probes (url and canonical_url are both indexed)
 
 
+SAME_TEXT = sa.select(ARTICLE.c.id, ARTICLE.c.story_id).where(
+    ARTICLE.c.content_hash == sa.bindparam("content_hash")
+)
+SAME_TITLE = sa.select(ARTICLE.c.id, ARTICLE.c.story_id).where(
+    ARTICLE.c.title_key == sa.bindparam("title_key"),
+    ARTICLE.c.source_id == sa.bindparam("source_id"),
+    ARTICLE.c.published_day == sa.bindparam("published_day"),
+)
+BAND_CANDIDATES = sa.select(*CANDIDATE_COLUMNS).where(
+    ARTICLE.c.id.in_(
+        sa.select(BAND.c.article_id)
+        .where(BAND.c.band.in_(sa.bindparam("bands", expanding=True)))
+        .distinct()
+        .limit(MAX_CANDIDATES)
+        .scalar_subquery()
+    )
+)
+"""Run for every stored article: built once (building a statement costs more than running it)."""
+
+
 def url_duplicate(connection: sa.Connection, url: str, canonical: str) -> int | None:
     """The id of a stored article at this URL or canonical URL, if any."""
     found = connection.execute(URL_DUPLICATE, {"a": url, "b": canonical}).scalar()
@@ -96,18 +116,11 @@ def decide(
 ) -> Decision:
     """Find every story the new article belongs to; the first matching rule names it."""
     matches: list[tuple[str, int, int, float]] = []  # rule, article id, story id, score
-    for row in connection.execute(
-        sa.select(ARTICLE.c.id, ARTICLE.c.story_id).where(ARTICLE.c.content_hash == fp.content_hash)
-    ):
+    for row in connection.execute(SAME_TEXT, {"content_hash": fp.content_hash}):
         matches.append(("exact", row.id, row.story_id, 1.0))
     if len(fp.title_key.split()) >= TITLE_KEY_MIN_WORDS:
-        for row in connection.execute(
-            sa.select(ARTICLE.c.id, ARTICLE.c.story_id).where(
-                ARTICLE.c.title_key == fp.title_key,
-                ARTICLE.c.source_id == source_id,
-                ARTICLE.c.published_day == published_day,
-            )
-        ):
+        title_params = {"title_key": fp.title_key, "source_id": source_id, "published_day": published_day}
+        for row in connection.execute(SAME_TITLE, title_params):
             matches.append(("title", row.id, row.story_id, 1.0))
     words_cache: list[list[str]] = []
 
@@ -118,12 +131,7 @@ def decide(
 
     candidates: dict[int, sa.Row] = {}
     if fp.lsh_bands:
-        candidate_ids = sa.select(BAND.c.article_id).where(BAND.c.band.in_(fp.lsh_bands)).distinct()
-        for found in connection.execute(
-            sa.select(*CANDIDATE_COLUMNS).where(
-                ARTICLE.c.id.in_(candidate_ids.limit(MAX_CANDIDATES).scalar_subquery())
-            )
-        ):
+        for found in connection.execute(BAND_CANDIDATES, {"bands": list(fp.lsh_bands)}):
             candidates[found.id] = found
     if fp.words < SHORT_TEXT_WORDS and len(fp.title_key.split()) >= TITLE_KEY_MIN_WORDS:
         by_title = sa.select(*CANDIDATE_COLUMNS).where(ARTICLE.c.title_key == fp.title_key)

@@ -31,6 +31,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from store.models import Event, EventActor, EventMention
 from store.rollups import mark_events, mark_stories
@@ -148,55 +150,74 @@ def score_candidate(
     return (round(score, 4), details) if score >= JOIN_SCORE else None
 
 
-def find_event(connection: sa.Connection, facts: EventFacts) -> EventDecision | None:
-    """The best existing event for `facts`, by the rule in the module docstring."""
+CANDIDATE_EVENTS = (
+    sa.select(EVENT)
+    .where(
+        EVENT.c.event_type == sa.bindparam("event_type"),
+        EVENT.c.event_date.between(sa.bindparam("first"), sa.bindparam("last")),
+    )
+    .order_by(EVENT.c.event_date, EVENT.c.id)
+    .limit(MAX_CANDIDATES)
+)
+"""Statements run for every stored article are built once (building costs more than running)."""
+EVENT_ID_TAKEN = sa.select(EVENT.c.id).where(EVENT.c.id == sa.bindparam("id"))
+CLAIMANT_INSERT = {
+    "postgresql": pg_insert(EVENT_ACTOR).on_conflict_do_nothing(),
+    "sqlite": sqlite_insert(EVENT_ACTOR).on_conflict_do_nothing(),
+}
+
+
+def find_event(
+    connection: sa.Connection, facts: EventFacts
+) -> tuple[EventDecision, sa.Row[tuple[object, ...]]] | None:
+    """The best existing event for `facts`, by the rule in the module docstring, with its row."""
     if facts.event_type is None or facts.event_date is None:
         return None
     window = timedelta(days=WINDOW_DAYS)
     rows = connection.execute(
-        sa.select(EVENT)
-        .where(
-            EVENT.c.event_type == facts.event_type,
-            EVENT.c.event_date.between(facts.event_date - window, facts.event_date + window),
-        )
-        .order_by(EVENT.c.event_date, EVENT.c.id)
-        .limit(MAX_CANDIDATES)
+        CANDIDATE_EVENTS,
+        {
+            "event_type": facts.event_type,
+            "first": facts.event_date - window,
+            "last": facts.event_date + window,
+        },
     ).all()
-    best: tuple[float, int, int, dict[str, float]] | None = None
+    best: tuple[float, int, int, dict[str, float], sa.Row[tuple[object, ...]]] | None = None
     for row in rows:
         scored = score_candidate(facts, row)
         if scored is None:
             continue
         score, details = scored
         days = abs((facts.event_date - row.event_date).days)
-        key = (score, -days, -row.id, details)
+        key = (score, -days, -row.id, details, row)
         if best is None or key[:3] > best[:3]:
             best = key
     if best is None:
         return None
-    return EventDecision("joined", -best[2], best[0], best[3])
+    return EventDecision("joined", -best[2], best[0], best[3]), best[4]
 
 
 def _open_event(connection: sa.Connection, story_id: int, facts: EventFacts) -> int:
-    taken = connection.execute(sa.select(EVENT.c.id).where(EVENT.c.id == story_id)).first()
+    taken = connection.execute(EVENT_ID_TAKEN, {"id": story_id}).first()
     event_id = story_id
     if taken is not None:  # the story id was reused after a merge: take the next free id
         event_id = int(connection.execute(sa.select(sa.func.max(EVENT.c.id))).scalar_one()) + 1
     assert facts.event_type is not None and facts.event_date is not None
     connection.execute(
-        EVENT.insert().values(
-            id=event_id,
-            event_type=facts.event_type,
-            cameo_code=CAMEO.get(facts.event_type),
-            actors=_csv(facts.actors),
-            location=facts.location,
-            event_date=facts.event_date,
-            date_source=facts.date_source,
-            people=_csv(facts.people),
-            numbers=_csv(facts.numbers),
-            extractor_version=facts.version,
-            created_at=utcnow(),
-        )
+        EVENT.insert(),
+        {
+            "id": event_id,
+            "event_type": facts.event_type,
+            "cameo_code": CAMEO.get(facts.event_type),
+            "actors": _csv(facts.actors),
+            "location": facts.location,
+            "event_date": facts.event_date,
+            "date_source": facts.date_source,
+            "people": _csv(facts.people),
+            "numbers": _csv(facts.numbers),
+            "extractor_version": facts.version,
+            "created_at": utcnow(),
+        },
     )
     connection.execute(
         EVENT_ACTOR.insert(), [{"event_id": event_id, "actor": a, "role": "party"} for a in facts.actors]
@@ -204,9 +225,10 @@ def _open_event(connection: sa.Connection, story_id: int, facts: EventFacts) -> 
     return event_id
 
 
-def _improve_event(connection: sa.Connection, event_id: int, facts: EventFacts) -> None:
-    """A dated story refines an event known only by a publication day; a claimant is added."""
-    row = connection.execute(sa.select(EVENT).where(EVENT.c.id == event_id)).one()
+def _improve_event(connection: sa.Connection, row: sa.Row[tuple[object, ...]], facts: EventFacts) -> None:
+    """A dated story refines an event known only by a publication day (`row`: the event as
+    read by `find_event`, in this transaction)."""
+    event_id = row.id
     values: dict[str, object] = {}
     if row.date_source == "published" and facts.date_source != "published":
         values.update(event_date=facts.event_date, date_source=facts.date_source)
@@ -219,15 +241,8 @@ def _improve_event(connection: sa.Connection, event_id: int, facts: EventFacts) 
 def _add_claimant(connection: sa.Connection, event_id: int, claimant: str | None) -> None:
     if claimant is None:
         return
-    exists = connection.execute(
-        sa.select(EVENT_ACTOR.c.actor).where(
-            EVENT_ACTOR.c.event_id == event_id,
-            EVENT_ACTOR.c.actor == claimant,
-            EVENT_ACTOR.c.role == "claimant",
-        )
-    ).first()
-    if exists is None:
-        connection.execute(EVENT_ACTOR.insert().values(event_id=event_id, actor=claimant, role="claimant"))
+    values = {"event_id": event_id, "actor": claimant, "role": "claimant"}
+    connection.execute(CLAIMANT_INSERT[connection.dialect.name], values)
 
 
 def record_story_event(connection: sa.Connection, story_id: int, facts: EventFacts) -> EventDecision:
@@ -238,31 +253,32 @@ def record_story_event(connection: sa.Connection, story_id: int, facts: EventFac
     else:
         found = find_event(connection, facts)
         if found is not None:
-            _improve_event(connection, found.event_id or 0, facts)
-            decision = found
+            decision, row = found
+            _improve_event(connection, row, facts)
         else:
             decision = EventDecision("opened", _open_event(connection, story_id, facts))
         _add_claimant(connection, decision.event_id or 0, facts.claimant)
     connection.execute(
-        MENTION.insert().values(
-            story_id=story_id,
-            event_id=decision.event_id,
-            extractor_version=facts.version,
-            event_type=facts.event_type,
-            actors=_csv(facts.actors),
-            location=facts.location,
-            event_date=facts.event_date,
-            date_source=facts.date_source,
-            claimant=facts.claimant,
-            people=_csv(facts.people),
-            numbers=_csv(facts.numbers),
-            evidence=facts.evidence_json(),
-            reason=facts.reason or None,
-            rule=decision.rule,
-            score=decision.score,
-            details=decision.details or None,
-            extracted_at=utcnow(),
-        )
+        MENTION.insert(),
+        {
+            "story_id": story_id,
+            "event_id": decision.event_id,
+            "extractor_version": facts.version,
+            "event_type": facts.event_type,
+            "actors": _csv(facts.actors),
+            "location": facts.location,
+            "event_date": facts.event_date,
+            "date_source": facts.date_source,
+            "claimant": facts.claimant,
+            "people": _csv(facts.people),
+            "numbers": _csv(facts.numbers),
+            "evidence": facts.evidence_json(),
+            "reason": facts.reason or None,
+            "rule": decision.rule,
+            "score": decision.score,
+            "details": decision.details or None,
+            "extracted_at": utcnow(),
+        },
     )
     mark_events(connection, [decision.event_id])
     return decision

@@ -24,6 +24,7 @@ import trafilatura
 from dateutil import parser as date_parser
 from htmldate import find_date
 from lxml import html as lxml_html
+from trafilatura.utils import load_html
 from w3lib.encoding import html_to_unicode
 
 from crawler.language import detect_language
@@ -212,8 +213,12 @@ def extract_page(page: str | bytes, url: str, language_hint: str | None = None) 
     if not text_page.strip():
         return result
     try:
-        tree = lxml_html.document_fromstring(text_page)
-    except (ValueError, lxml_html.etree.ParserError):
+        # trafilatura's own loader and parser (comments and processing instructions dropped,
+        # no id index), so that trafilatura gets the very tree it would build from the text
+        tree = load_html(text_page)
+    except (ValueError, TypeError, lxml_html.etree.ParserError):
+        return result
+    if tree is None:
         return result
     meta = _meta(tree)
     ld = _json_ld(tree)

@@ -103,6 +103,13 @@ class PhraseIndex:
         return False
 
     def _firsts(self, token: Token) -> list[Phrase]:
+        if not self.slack:  # the common case, once per token and index: no set, no sort
+            by_lemma = self.by_first.get(token.lemma, [])
+            if token.surface == token.lemma:
+                return by_lemma  # buckets are kept longest first (see add)
+            by_surface = self.by_first.get(token.surface, [])
+            if not by_lemma or not by_surface:
+                return by_lemma or by_surface
         found: list[Phrase] = []
         keys = {token.lemma, token.surface}
         for cut in range(1, self.slack + 1):

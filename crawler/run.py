@@ -7,7 +7,10 @@ process; the CLI calls it once, tests and the daemon start a process per pass.
 
 from __future__ import annotations
 
+import gc
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,9 +116,35 @@ def crawl_once(
     crawler.signals.connect(closer.item_error, signal=signals.item_error)
     crawler.signals.connect(closer.spider_error, signal=signals.spider_error)
     process.crawl(crawler, context=context)
-    process.start()
+    with _long_lived_heap_frozen():
+        process.start()
     refresh_rollups(engine)
     return [summarize(name, run) for name, run in context.runs.items()]
+
+
+GEN0_THRESHOLD = 10_000
+"""Allocations between two young collections during a crawl (Python's default: 700)."""
+
+
+@contextmanager
+def _long_lived_heap_frozen() -> Iterator[None]:
+    """Keep the cyclic garbage collector off what lives as long as the crawl.
+
+    By the time the reactor starts, the process holds hundreds of thousands of long-lived
+    objects (lexicons, dictionaries, the language model, Scrapy itself). Left in the
+    collector's generations, every full collection walks them all; a page allocates enough
+    to trigger collections often, and the collector took about 3 % of a crawl's time, 30
+    times its share in a plain extraction loop. `gc.freeze()` moves them to a permanent
+    generation, and a higher young threshold lets most of a page's garbage be freed by
+    reference counting before a collection ever looks at it. Both are undone afterwards."""
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(GEN0_THRESHOLD, *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
 
 
 def refresh_rollups(engine: Engine) -> None:

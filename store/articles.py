@@ -24,7 +24,7 @@ from store.dedup import ARTICLE, BAND, STORY, decide, merge_stories, url_duplica
 from store.events import MENTION, EventDecision, EventFacts, forget_stories, record_story_event
 from store.fingerprint import Fingerprint, fingerprint
 from store.models import SeenUrl
-from store.rollups import mark_stories
+from store.rollups import deferred_marks, mark_events, mark_stories
 from store.types import as_utc, utcnow
 
 logger = logging.getLogger(__name__)
@@ -105,7 +105,7 @@ def store_batch(engine: Engine, entries: Sequence[NewArticle | SeenMark]) -> lis
     exception that entry raised on its own."""
     fingerprints = [fingerprint(e.title, e.text) if isinstance(e, NewArticle) else None for e in entries]
     try:
-        with locked_transaction(engine) as connection:
+        with locked_transaction(engine) as connection, deferred_marks(connection):
             results: list[Stored | Exception | None] = []
             for entry, fp in zip(entries, fingerprints, strict=True):
                 if isinstance(entry, NewArticle):
@@ -179,8 +179,7 @@ def _store(connection: sa.Connection, new: NewArticle, fp: Fingerprint) -> Store
             BAND.insert(), [{"band": band, "article_id": article_id} for band in set(fp.lsh_bands)]
         )
     _seen(connection, new.url, new.source_id, "stored")
-    # A new story has no event yet; a story joined may have one, which its copies inherit.
-    event = _assign_event(connection, story_id, new.event, known_story=decision.story_id is not None)
+    event = _assign_event(connection, story_id, new.event, joined=decision.story_id is not None)
     if event is None or event.event_id is None:  # else the event's marks cover the story
         mark_stories(connection, [story_id])
     outcome: Literal["new", "copy"] = "new" if decision.rule == "new" else "copy"
@@ -188,12 +187,18 @@ def _store(connection: sa.Connection, new: NewArticle, fp: Fingerprint) -> Store
 
 
 def _assign_event(
-    connection: sa.Connection, story_id: int, facts: EventFacts | None, known_story: bool = True
+    connection: sa.Connection, story_id: int, facts: EventFacts | None, joined: bool
 ) -> EventDecision | None:
-    """A story gets its event from its first article stored with facts; copies inherit it."""
+    """A story gets its event from its first article stored with facts; copies inherit it.
+
+    A copy joining a story that has an event may be the event's earliest article, which moves
+    the event's first day: the days of all its stories are marked for the rollups."""
+    if joined:  # a new story has no mention yet
+        mentioned = connection.execute(STORY_EVENT, {"story_id": story_id}).first()
+        if mentioned is not None:
+            mark_events(connection, [mentioned.event_id])
+            return None
     if facts is None:
-        return None
-    if known_story and connection.execute(STORY_MENTIONED, {"story_id": story_id}).first() is not None:
         return None
     return record_story_event(connection, story_id, facts)
 
@@ -204,7 +209,7 @@ SEEN_INSERT = {
 }
 """Built once: constructing an upsert costs more than running it."""
 ARTICLE_STORY = sa.select(ARTICLE.c.story_id).where(ARTICLE.c.id == sa.bindparam("id"))
-STORY_MENTIONED = sa.select(MENTION.c.story_id).where(MENTION.c.story_id == sa.bindparam("story_id"))
+STORY_EVENT = sa.select(MENTION.c.event_id).where(MENTION.c.story_id == sa.bindparam("story_id")).limit(1)
 
 
 def _seen(connection: sa.Connection, url: str, source_id: int, outcome: str) -> None:

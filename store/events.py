@@ -295,8 +295,8 @@ def forget_stories(connection: sa.Connection, story_ids: Iterable[int]) -> None:
             sa.select(MENTION.c.event_id).where(MENTION.c.story_id.in_(ids), MENTION.c.event_id.is_not(None))
         ).scalars()
     )
-    mark_events(connection, events)
-    mark_stories(connection, ids)
+    mark_events(connection, events, now=True)  # their days are read before the rows go
+    mark_stories(connection, ids, now=True)
     connection.execute(MENTION.delete().where(MENTION.c.story_id.in_(ids)))
     if events:
         still = set(

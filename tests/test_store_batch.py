@@ -3,18 +3,21 @@ exactly as one by one, and one bad article costs only itself. On both databases.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from crawler.writer import BatchWriter
+from store import rollups
 from store.articles import NewArticle, SeenMark, Stored, store_article, store_batch
 from store.db import make_engine
 from store.migrate import upgrade
 from store.sources import SourceSpec, sync_sources
 from tests.test_dedup import corpus
+from tests.test_views_parity import SUMMIT
 
 
 def _articles(ids: dict[str, int]) -> list[NewArticle]:
@@ -105,3 +108,42 @@ def test_the_writer_stores_full_batches_at_once_and_counts_each_outcome(engine: 
     writer.flush()  # what the crawl does every second and when the spider closes
     assert ("wire", "n_new") in counted and ("wire", "story_exact") in counted
     assert [source for source, _message in errors] == ["wire"]
+
+
+def test_a_batch_marks_every_day_it_changes_for_the_report_rollups(engine: Engine) -> None:
+    """Marks of a batch are taken once, when it ends: refreshed rollups still equal a rebuild.
+    Here stories of one event arrive newest first, so each batch moves the event's first day
+    (and its "new event" count) to an earlier day than any it writes to; copies follow."""
+    ids = _prepared(engine)
+    first = datetime(2024, 6, 19, 6, 0, tzinfo=UTC)
+    articles = []
+    for n in range(6):
+        text = " ".join(f"w{n % 4}x{i}" for i in range(150))  # 4 stories, 2 copied
+        when = first - timedelta(hours=20 * n)  # arriving late
+        facts = replace(SUMMIT, event_date=date(2024, 6, 19)) if n != 3 else None
+        articles.append(
+            NewArticle(
+                url=f"http://127.0.0.1/wire/{n}", canonical_url=f"http://127.0.0.1/wire/{n}",
+                source_id=ids["wire" if n % 2 else "b"], title=f"Story {n % 4}", text=text,
+                text_source="page", published_at=when, published_at_source="page", fetched_at=first,
+                relevance=5.0, language="en", event=facts,
+            )
+        )  # fmt: skip
+    store_batch(engine, articles[:3])
+    rollups.refresh(engine)
+    store_batch(engine, articles[3:])
+    rollups.refresh(engine)
+    incremental = _rollup_rows(engine)
+    assert incremental["coverage_cell"] and incremental["story_cell"]
+    rollups.rebuild(engine)
+    assert _rollup_rows(engine) == incremental
+
+
+def _rollup_rows(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
+    with engine.connect() as connection:
+        return {
+            table: sorted(
+                (tuple(row) for row in connection.execute(sa.text(f"SELECT * FROM {table}"))), key=repr
+            )
+            for table in rollups.ROLLUP_TABLES
+        }

@@ -14,12 +14,10 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from store.db import locked_transaction
+from store.db import insert_or_ignore, locked_transaction
 from store.dedup import ARTICLE, BAND, STORY, decide, merge_stories, url_duplicate
 from store.events import MENTION, EventDecision, EventFacts, forget_stories, record_story_event
 from store.fingerprint import Fingerprint, fingerprint
@@ -179,8 +177,8 @@ def _store(connection: sa.Connection, new: NewArticle, fp: Fingerprint) -> Store
             BAND.insert(), [{"band": band, "article_id": article_id} for band in set(fp.lsh_bands)]
         )
     _seen(connection, new.url, new.source_id, "stored")
-    event = _assign_event(connection, story_id, new.event, joined=decision.story_id is not None)
-    if event is None or event.event_id is None:  # else the event's marks cover the story
+    event, event_id = _assign_event(connection, story_id, new.event, joined=decision.story_id is not None)
+    if event_id is None:  # else the event's marks cover the story
         mark_stories(connection, [story_id])
     outcome: Literal["new", "copy"] = "new" if decision.rule == "new" else "copy"
     return Stored(outcome, article_id, story_id, decision.rule, decision.match_id, decision.score, event)
@@ -188,26 +186,25 @@ def _store(connection: sa.Connection, new: NewArticle, fp: Fingerprint) -> Store
 
 def _assign_event(
     connection: sa.Connection, story_id: int, facts: EventFacts | None, joined: bool
-) -> EventDecision | None:
+) -> tuple[EventDecision | None, int | None]:
     """A story gets its event from its first article stored with facts; copies inherit it.
+    Returns the decision taken (None when there was none to take) and the story's event id,
+    whose days are then marked for the rollups.
 
     A copy joining a story that has an event may be the event's earliest article, which moves
-    the event's first day: the days of all its stories are marked for the rollups."""
+    the event's first day: the days of all its stories are marked."""
     if joined:  # a new story has no mention yet
         mentioned = connection.execute(STORY_EVENT, {"story_id": story_id}).first()
         if mentioned is not None:
             mark_events(connection, [mentioned.event_id])
-            return None
+            return None, mentioned.event_id
     if facts is None:
-        return None
-    return record_story_event(connection, story_id, facts)
+        return None, None
+    decision = record_story_event(connection, story_id, facts)  # marks the event's days
+    return decision, decision.event_id
 
 
-SEEN_INSERT = {
-    "postgresql": pg_insert(SEEN_URL).on_conflict_do_nothing(index_elements=["url"]),
-    "sqlite": sqlite_insert(SEEN_URL).on_conflict_do_nothing(index_elements=["url"]),
-}
-"""Built once: constructing an upsert costs more than running it."""
+SEEN_INSERT = insert_or_ignore(SEEN_URL, ["url"])
 ARTICLE_STORY = sa.select(ARTICLE.c.story_id).where(ARTICLE.c.id == sa.bindparam("id"))
 STORY_EVENT = sa.select(MENTION.c.event_id).where(MENTION.c.story_id == sa.bindparam("story_id")).limit(1)
 

@@ -14,6 +14,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from platformdirs import user_data_dir
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
@@ -85,6 +87,15 @@ def locked_transaction(engine: Engine) -> Iterator[sa.Connection]:
         if connection.dialect.name == "postgresql":
             connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": DEDUP_ADVISORY_KEY})
         yield connection
+
+
+def insert_or_ignore(table: sa.Table, index_elements: list[str] | None = None) -> dict[str, Any]:
+    """`INSERT ... ON CONFLICT DO NOTHING` on `table`, one statement per dialect name, to be
+    built once and run with a dict of values: building an upsert costs more than running it."""
+    return {
+        "postgresql": pg_insert(table).on_conflict_do_nothing(index_elements=index_elements),
+        "sqlite": sqlite_insert(table).on_conflict_do_nothing(index_elements=index_elements),
+    }
 
 
 def make_engine(url: str | None = None, **kwargs: Any) -> Engine:

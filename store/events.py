@@ -31,9 +31,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from store.db import insert_or_ignore
 from store.models import Event, EventActor, EventMention
 from store.rollups import mark_events, mark_stories
 from store.types import utcnow
@@ -161,10 +160,7 @@ CANDIDATE_EVENTS = (
 )
 """Statements run for every stored article are built once (building costs more than running)."""
 EVENT_ID_TAKEN = sa.select(EVENT.c.id).where(EVENT.c.id == sa.bindparam("id"))
-CLAIMANT_INSERT = {
-    "postgresql": pg_insert(EVENT_ACTOR).on_conflict_do_nothing(),
-    "sqlite": sqlite_insert(EVENT_ACTOR).on_conflict_do_nothing(),
-}
+CLAIMANT_INSERT = insert_or_ignore(EVENT_ACTOR)
 
 
 def find_event(
